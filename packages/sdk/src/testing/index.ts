@@ -1,0 +1,37 @@
+/**
+ * A real-kcp test harness for provider teams (think envtest): build or find kcp, start it on
+ * loopback, create workspaces, apply objects, bind exports and make least-privilege identities.
+ *
+ * @packageDocumentation
+ */
+
+export { type WaitOptions, waitFor } from "../util/wait.js";
+export {
+  createServiceAccountIdentity,
+  type Identity,
+  type IdentityOptions,
+  type PolicyRule,
+} from "./identity.js";
+export {
+  DEFAULT_KCP_VERSION,
+  type EnsureKcpOptions,
+  ensureKcpBinaries,
+  type KcpBinaries,
+} from "./kcp-binary.js";
+export {
+  freePorts,
+  type KcpInstance,
+  type StartKcpOptions,
+  startKcp,
+  stopProcessGroup,
+} from "./kcp-server.js";
+export {
+  apply,
+  bindExport,
+  createWorkspace,
+  type PermissionClaim,
+  parseYamlObjects,
+  resourcePath,
+  type WorkspaceRef,
+  waitForEndpointSliceUrls,
+} from "./workspaces.js";

@@ -1,0 +1,218 @@
+import { parseAllDocuments } from "yaml";
+import { KubeApiError, type KubeClient } from "../transport/kube-client.js";
+import { groupVersionPath, type KubeObject, parseApiVersion } from "../util/objects.js";
+import { type WaitOptions, waitFor } from "../util/wait.js";
+
+const WORKSPACES = "/apis/tenancy.kcp.io/v1alpha1/workspaces";
+
+/** A workspace, by its path and its logical cluster id (what `kcp.io/cluster` annotations hold). */
+export interface WorkspaceRef {
+  path: string;
+  id: string;
+}
+
+interface WorkspaceObject extends KubeObject {
+  spec?: { cluster?: string; type?: { name?: string; path?: string } };
+  status?: { phase?: string };
+}
+
+/**
+ * Creates a workspace by path (`root:providers:widgets`), creating missing parents, and waits
+ * until each is Ready. Idempotent: existing workspaces are reused.
+ *
+ * @param rootClient a client for any workspace of the server with rights to create workspaces
+ *   along the path (kcp's admin kubeconfig).
+ */
+export async function createWorkspace(
+  rootClient: KubeClient,
+  path: string,
+  options: WaitOptions & { type?: { name: string; path: string } } = {},
+): Promise<WorkspaceRef> {
+  const parts = path.split(":");
+  if (
+    parts[0] !== "root" ||
+    parts.length < 2 ||
+    parts.some((p) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p))
+  ) {
+    throw new Error(`workspace path "${path}" must look like root:a:b with lowercase DNS labels`);
+  }
+  let ref: WorkspaceRef | undefined;
+  for (let i = 1; i < parts.length; i++) {
+    const parent = rootClient.forWorkspace(parts.slice(0, i).join(":"));
+    const name = parts[i]!;
+    const last = i === parts.length - 1;
+    try {
+      await parent.request({
+        method: "POST",
+        path: WORKSPACES,
+        body: {
+          apiVersion: "tenancy.kcp.io/v1alpha1",
+          kind: "Workspace",
+          metadata: { name },
+          spec: last && options.type ? { type: options.type } : {},
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.status === 409)) throw err;
+    }
+    const ws = await waitFor(
+      `workspace ${parts.slice(0, i + 1).join(":")} to be Ready`,
+      async () => {
+        const w = await parent.get<WorkspaceObject>(`${WORKSPACES}/${name}`);
+        return w?.status?.phase === "Ready" && w.spec?.cluster ? w : undefined;
+      },
+      { timeoutMs: 60_000, ...options },
+    );
+    ref = { path: parts.slice(0, i + 1).join(":"), id: ws.spec!.cluster! };
+  }
+  return ref!;
+}
+
+interface ApiResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+const discoveryCache = new WeakMap<KubeClient, Map<string, ApiResource[]>>();
+
+/**
+ * The REST path of an object (collection path when `name` is omitted), found through discovery.
+ * Discovery answers are cached per client; an unknown kind is retried once with a fresh answer,
+ * since a just-bound API appears a moment later.
+ */
+export async function resourcePath(client: KubeClient, obj: KubeObject, withName = true): Promise<string> {
+  if (!obj.apiVersion || !obj.kind) throw new Error("object needs apiVersion and kind");
+  const { group, version } = parseApiVersion(obj.apiVersion);
+  const gvPath = groupVersionPath(group, version);
+  let cache = discoveryCache.get(client);
+  if (!cache) {
+    cache = new Map();
+    discoveryCache.set(client, cache);
+  }
+  const lookup = async (fresh: boolean) => {
+    if (fresh || !cache.has(gvPath)) {
+      const list = await client.get<{ resources: ApiResource[] }>(gvPath);
+      cache.set(gvPath, list?.resources ?? []);
+    }
+    return cache.get(gvPath)!.find((r) => r.kind === obj.kind && !r.name.includes("/"));
+  };
+  const res = (await lookup(false)) ?? (await lookup(true));
+  if (!res) throw new Error(`${obj.apiVersion} ${obj.kind} is not served in ${client.baseUrl.pathname}`);
+  const ns = res.namespaced ? `/namespaces/${obj.metadata.namespace ?? "default"}` : "";
+  const name = withName ? `/${obj.metadata.name}` : "";
+  return `${gvPath}${ns}/${res.name}${name}`;
+}
+
+/** Parses multi-document YAML into objects, skipping empty documents. */
+export function parseYamlObjects(yamlText: string): KubeObject[] {
+  return parseAllDocuments(yamlText)
+    .map((d) => {
+      if (d.errors.length) throw new Error(`invalid YAML: ${d.errors[0]!.message}`);
+      return d.toJS() as KubeObject | null;
+    })
+    .filter((o): o is KubeObject => o !== null && typeof o === "object");
+}
+
+/**
+ * Applies objects (or multi-document YAML) into a workspace with server-side apply, in order.
+ * Namespaces in the list are applied before the objects that live in them.
+ */
+export async function apply(
+  client: KubeClient,
+  objects: KubeObject[] | string,
+  options: { fieldManager?: string; force?: boolean } = {},
+): Promise<KubeObject[]> {
+  const list = typeof objects === "string" ? parseYamlObjects(objects) : objects;
+  const out: KubeObject[] = [];
+  for (const obj of list) {
+    const path = await resourcePath(client, obj);
+    out.push(
+      await client.request<KubeObject>({
+        method: "PATCH",
+        path,
+        query: { fieldManager: options.fieldManager ?? "kcp-mesh-testing", force: options.force ?? true },
+        body: obj,
+        contentType: "application/apply-patch+yaml",
+      }),
+    );
+  }
+  return out;
+}
+
+/** A permission claim as APIExport v1alpha2 writes it. */
+export interface PermissionClaim {
+  group: string;
+  resource: string;
+  identityHash?: string;
+  verbs: string[];
+}
+
+interface APIBindingObject extends KubeObject {
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+}
+
+/**
+ * Binds an APIExport into a consumer workspace and waits until the binding is Bound (and, when
+ * claims are accepted, until `PermissionClaimsApplied` is True).
+ *
+ * @param consumer client for the consumer workspace
+ * @param exportRef where the export lives (`root:providers:widgets`) and its name
+ * @param acceptClaims permission claims to accept (default none: claims stay un-accepted)
+ */
+export async function bindExport(
+  consumer: KubeClient,
+  exportRef: { path: string; name: string },
+  options: WaitOptions & { acceptClaims?: PermissionClaim[]; bindingName?: string } = {},
+): Promise<KubeObject> {
+  const claims = options.acceptClaims ?? [];
+  const name = options.bindingName ?? exportRef.name;
+  await apply(consumer, [
+    {
+      apiVersion: "apis.kcp.io/v1alpha2",
+      kind: "APIBinding",
+      metadata: { name },
+      spec: {
+        reference: { export: { path: exportRef.path, name: exportRef.name } },
+        ...(claims.length > 0 && {
+          permissionClaims: claims.map((c) => ({ ...c, state: "Accepted", selector: { matchAll: true } })),
+        }),
+      },
+    },
+  ]);
+  return waitFor(
+    `APIBinding ${name} in ${consumer.baseUrl.pathname} to be Bound`,
+    async () => {
+      const b = await consumer.get<APIBindingObject>(`/apis/apis.kcp.io/v1alpha2/apibindings/${name}`);
+      if (b?.status?.phase !== "Bound") return undefined;
+      if (claims.length > 0) {
+        const c = b.status.conditions?.find((x) => x.type === "PermissionClaimsApplied");
+        if (c?.status !== "True") return undefined;
+      }
+      return b;
+    },
+    { timeoutMs: 60_000, ...options },
+  );
+}
+
+/** Waits until the export's APIExportEndpointSlice lists at least one URL, and returns all of them. */
+export async function waitForEndpointSliceUrls(
+  provider: KubeClient,
+  exportName: string,
+  options: WaitOptions = {},
+): Promise<string[]> {
+  return waitFor(
+    `APIExportEndpointSlice ${exportName} to list a URL`,
+    async () => {
+      const s = await provider.get<{ status?: { endpoints?: { url: string }[] } }>(
+        `/apis/apis.kcp.io/v1alpha1/apiexportendpointslices/${exportName}`,
+      );
+      const urls = (s?.status?.endpoints ?? []).map((e) => e.url);
+      return urls.length > 0 ? urls : undefined;
+    },
+    { timeoutMs: 60_000, ...options },
+  );
+}

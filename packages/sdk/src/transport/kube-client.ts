@@ -1,0 +1,201 @@
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { type KubeConfigSource, loadKubeConfig } from "./kube-config.js";
+
+/** Query parameters; `undefined` values are left out. */
+export type Query = Record<string, string | number | boolean | undefined>;
+
+/** One HTTP request against the Kubernetes-style API. */
+export interface KubeRequest {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path below the client's base URL, starting with `/`. */
+  path: string;
+  query?: Query;
+  /** JSON-serialised unless it is already a string. */
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+/** A non-2xx answer from the API server, with the Status it returned. */
+export class KubeApiError extends Error {
+  override readonly name = "KubeApiError";
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly method: string,
+    readonly url: string,
+    /** The `details` of the Kubernetes Status, e.g. the invalid fields of a 422. */
+    readonly details?: { causes?: { field?: string; message?: string; reason?: string }[] },
+  ) {
+    super(`${method} ${url}: ${status} ${reason}: ${message}`);
+  }
+}
+
+interface TlsMaterial {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  rejectUnauthorized?: boolean;
+}
+
+/**
+ * The transport layer: JSON requests and raw streams against one API server (or virtual workspace)
+ * URL, with the TLS settings and credentials of a kubeconfig. The kubeconfig is used for auth and
+ * TLS only; list/watch semantics live in the watcher, not here.
+ */
+export class KubeClient {
+  readonly baseUrl: URL;
+  private agent: http.Agent | undefined;
+
+  private constructor(
+    private readonly kc: KubeConfig,
+    baseUrl: URL,
+    private readonly tls: Promise<TlsMaterial>,
+  ) {
+    this.baseUrl = baseUrl;
+  }
+
+  /** A client for the current context of a kubeconfig (TLS verification on unless the kubeconfig turns it off). */
+  static fromKubeConfig(source: KubeConfigSource): KubeClient {
+    const kc = loadKubeConfig(source);
+    const server = kc.getCurrentCluster()!.server;
+    return new KubeClient(kc, new URL(server), KubeClient.readTls(kc));
+  }
+
+  private static async readTls(kc: KubeConfig): Promise<TlsMaterial> {
+    const opts: https.RequestOptions & { headers?: Record<string, string> } = {};
+    await kc.applyToHTTPSOptions(opts);
+    return {
+      ...(opts.ca !== undefined && { ca: opts.ca as string | Buffer }),
+      ...(opts.cert !== undefined && { cert: opts.cert as string | Buffer }),
+      ...(opts.key !== undefined && { key: opts.key as string | Buffer }),
+      ...(opts.rejectUnauthorized !== undefined && { rejectUnauthorized: opts.rejectUnauthorized }),
+    };
+  }
+
+  /** The same credentials against another URL, e.g. an APIExport virtual workspace endpoint. */
+  withBaseUrl(url: string | URL): KubeClient {
+    return new KubeClient(this.kc, new URL(url), this.tls);
+  }
+
+  /**
+   * The same credentials against another workspace of the same server: `root:orgs:acme` (a path) or a
+   * logical cluster id. Any `/clusters/...` suffix of the base URL is replaced.
+   */
+  forWorkspace(workspace: string): KubeClient {
+    const u = new URL(this.baseUrl);
+    const prefix = u.pathname.replace(/\/clusters\/[^/]+\/?$/, "").replace(/\/$/, "");
+    u.pathname = `${prefix}/clusters/${workspace}`;
+    return this.withBaseUrl(u);
+  }
+
+  /** The kubeconfig this client was made from. */
+  get kubeConfig(): KubeConfig {
+    return this.kc;
+  }
+
+  url(path: string, query?: Query): URL {
+    const u = new URL(this.baseUrl);
+    u.pathname = `${u.pathname.replace(/\/$/, "")}${path}`;
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v !== undefined) u.searchParams.set(k, String(v));
+    }
+    return u;
+  }
+
+  private async headers(): Promise<Record<string, string>> {
+    const opts: https.RequestOptions & { headers?: Record<string, string> } = { headers: {} };
+    await this.kc.applyToHTTPSOptions(opts);
+    const h: Record<string, string> = { ...(opts.headers as Record<string, string>) };
+    if (typeof opts.auth === "string" && !h.Authorization) {
+      h.Authorization = `Basic ${Buffer.from(opts.auth).toString("base64")}`;
+    }
+    return h;
+  }
+
+  private async getAgent(): Promise<http.Agent> {
+    if (!this.agent) {
+      const tls = await this.tls;
+      this.agent =
+        this.baseUrl.protocol === "https:"
+          ? new https.Agent({ keepAlive: true, ...tls })
+          : new http.Agent({ keepAlive: true });
+    }
+    return this.agent;
+  }
+
+  /**
+   * Sends a request and resolves with the response, whatever its status, with its body still
+   * unread. Watches use this directly; everything else goes through {@link request}.
+   */
+  async open(req: KubeRequest, accept = "application/json"): Promise<IncomingMessage> {
+    const method = req.method ?? "GET";
+    const url = this.url(req.path, req.query);
+    const headers: Record<string, string> = { ...(await this.headers()), Accept: accept };
+    let payload: string | undefined;
+    if (req.body !== undefined) {
+      payload = typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+      headers["Content-Type"] = req.contentType ?? "application/json";
+      headers["Content-Length"] = String(Buffer.byteLength(payload));
+    }
+    const agent = await this.getAgent();
+    const mod = url.protocol === "https:" ? https : http;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const r = mod.request(url, { method, headers, agent, signal: req.signal }, resolve);
+      r.on("error", reject);
+      if (payload !== undefined) r.write(payload);
+      r.end();
+    });
+  }
+
+  /** Sends a request and parses the JSON answer; a non-2xx answer throws {@link KubeApiError}. */
+  async request<T = unknown>(req: KubeRequest): Promise<T> {
+    const res = await this.open(req);
+    const text = await readBody(res);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      throw toApiError(status, text, req.method ?? "GET", this.url(req.path, req.query).toString());
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Like {@link request}, but resolves with `undefined` on 404. */
+  async get<T = unknown>(path: string, query?: Query): Promise<T | undefined> {
+    try {
+      return await this.request<T>({ path, ...(query && { query }) });
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Releases pooled connections. */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
+}
+
+export async function readBody(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function toApiError(status: number, text: string, method: string, url: string): KubeApiError {
+  let reason = http.STATUS_CODES[status] ?? "Error";
+  let message = text.trim().slice(0, 500);
+  let details: KubeApiError["details"];
+  try {
+    const s = JSON.parse(text) as { reason?: string; message?: string; details?: KubeApiError["details"] };
+    if (s.reason) reason = s.reason;
+    if (s.message) message = s.message;
+    details = s.details;
+  } catch {
+    // not a Status object: keep the raw text
+  }
+  return new KubeApiError(status, reason, message, method, url, details);
+}
