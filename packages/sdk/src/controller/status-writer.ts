@@ -52,6 +52,26 @@ export class StatusWriter {
   }
 
   /**
+   * Merges `partial` into the status without taking ownership of anything else (a JSON merge
+   * patch): used to report a failure in the conditions while leaving the rest of the status as the
+   * last successful reconcile wrote it. Resolves `undefined` when the object is gone.
+   */
+  async mergeStatus(key: ObjectKey, partial: Record<string, unknown>): Promise<KubeObject | undefined> {
+    try {
+      return await this.client.request<KubeObject>({
+        method: "PATCH",
+        path: objectPath(this.resource, key, "status"),
+        query: { fieldManager: this.fieldManager },
+        body: { status: partial },
+        contentType: "application/merge-patch+json",
+      });
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /**
    * Applies a JSON patch to the object (finalizers). A failed `test` (409 or 422) re-reads the
    * object and asks `makePatch` again, a few times, so a concurrent writer does not make the
    * finalizer step fail. Resolves with the object after the patch, or `undefined` when gone.

@@ -1,0 +1,437 @@
+import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
+import type { Logger } from "pino";
+import type { RuntimeMetrics } from "../observability/metrics.js";
+import type { KubeClient } from "../transport/kube-client.js";
+import type { KubeObject } from "../util/objects.js";
+import { type Condition, type ConditionInput, READY, setCondition } from "./conditions.js";
+import { PendingError, TerminalError } from "./errors.js";
+import { addFinalizerPatch, removeFinalizerPatch } from "./finalizers.js";
+import { keyString, type ObjectKey, type ResourceCoordinates } from "./object-paths.js";
+import type { CachedEntry, ObjectIssue, ReconcileContext, ReconcileResult } from "./reconcile-types.js";
+import { StatusWriter } from "./status-writer.js";
+import { type BackoffOptions, WorkQueue } from "./work-queue.js";
+
+/** Options of a {@link Controller}: one resource, one handler. */
+export interface ControllerOptions<Obj extends KubeObject, Status> {
+  /** Name in logs and metrics, e.g. `widgets`. */
+  name: string;
+  resource: ResourceCoordinates;
+  /** Reads the cache. */
+  lookup: (key: ObjectKey) => CachedEntry | undefined;
+  /** A client for a virtual workspace endpoint URL. */
+  clientFor: (endpoint: string) => KubeClient;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to report returns nothing
+  handler: (obj: Obj, ctx: ReconcileContext) => Promise<ReconcileResult<Status> | undefined | void>;
+  /** Cleanup on delete; when set, the runtime keeps a finalizer on every object. */
+  finalize?: (obj: Obj, ctx: ReconcileContext) => Promise<void>;
+  /** Finalizer name; default `<group>/<controller name>`. */
+  finalizerName?: string;
+  /** Checks a status before it is written; returns issues when it does not fit the schema. */
+  validateStatus?: (status: unknown) => readonly ObjectIssue[] | undefined;
+  /** Maintain a `Ready` condition in `status.conditions` (default true). */
+  readyCondition?: boolean;
+  /** Reconciles running at once (default 10). */
+  concurrency?: number;
+  /** Server-side apply field manager (default `kcp-mesh/<name>`). */
+  fieldManager?: string;
+  logger: Logger;
+  metrics?: RuntimeMetrics;
+  /** Whether a workspace is still engaged; reconciles of others are dropped. */
+  isEngaged?: (workspace: string) => boolean;
+  backoff?: BackoffOptions;
+  /** How long to wait for the cache to show the runtime's own last write (default 5 s). */
+  cacheWaitTimeoutMs?: number;
+}
+
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** Compares two resourceVersions of one endpoint: etcd revisions, so numeric when they look numeric. */
+function rvAtLeast(have: string | undefined, want: string): boolean {
+  if (have === undefined) return false;
+  if (/^\d+$/.test(have) && /^\d+$/.test(want)) return BigInt(have) >= BigInt(want);
+  return have === want;
+}
+
+function issuesMessage(issues: readonly ObjectIssue[]): string {
+  return issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ");
+}
+
+/**
+ * The controller: a work queue of object keys, a pool of workers, and the reconcile loop that
+ * calls the handler with the current cached object (level-triggered: the event that woke it is
+ * not passed on) and writes status back. See {@link ControllerOptions}.
+ */
+export class Controller<Obj extends KubeObject, Status> {
+  readonly queue: WorkQueue<ObjectKey>;
+  private readonly log: Logger;
+  private readonly finalizer: string | undefined;
+  private readonly inFlight = new Map<string, { promise: Promise<void>; abort: AbortController }>();
+  /** resourceVersion of the runtime's last write per key: the cache must reach it before the next run. */
+  private readonly lastWritten = new Map<string, string>();
+  private readonly rvWaiters = new Map<string, Set<() => void>>();
+  /** Keys whose invalid spec was already logged, per generation, so it is logged once. */
+  private readonly reportedInvalid = new Map<string, string>();
+  private workers: Promise<void>[] = [];
+  private running = false;
+  private readonly writers = new Map<string, StatusWriter>();
+  /** Status fields the last apply of each key set, to notice a field the handler stopped setting. */
+  private readonly writtenFields = new Map<string, string[]>();
+
+  constructor(private readonly opts: ControllerOptions<Obj, Status>) {
+    this.log = opts.logger.child({ controller: opts.name });
+    this.finalizer = opts.finalize
+      ? (opts.finalizerName ?? `${opts.resource.group}/${opts.name}`)
+      : undefined;
+    const m = opts.metrics;
+    this.queue = new WorkQueue<ObjectKey>({
+      id: keyString,
+      workspace: (k) => k.workspace,
+      ...(opts.backoff && { backoff: opts.backoff }),
+      observer: m
+        ? {
+            onAdd: (ws) => m.queueAdds.inc({ name: opts.name, workspace: ws }),
+            onDepth: (d) => m.queueDepth.set({ name: opts.name }, d),
+            onGet: (_ws, waitMs) => m.queueDuration.observe({ name: opts.name }, waitMs / 1000),
+            onRetry: (ws) => m.queueRetries.inc({ name: opts.name, workspace: ws }),
+          }
+        : {},
+    });
+  }
+
+  /** Reconcile this object (again). */
+  enqueue(key: ObjectKey): void {
+    this.queue.add(key);
+  }
+
+  /**
+   * Tells the controller the cache now holds `resourceVersion` for a key, releasing a reconcile
+   * that waits to see the runtime's own last write.
+   */
+  observed(key: ObjectKey): void {
+    const waiters = this.rvWaiters.get(keyString(key));
+    if (waiters) for (const w of waiters) w();
+  }
+
+  /** Forgets a disengaged workspace: queued work, backoff, write bookkeeping. */
+  dropWorkspace(workspace: string): void {
+    this.queue.dropWorkspace(workspace);
+    const prefix = `${workspace}/`;
+    for (const m of [this.lastWritten, this.reportedInvalid, this.writtenFields]) {
+      for (const k of m.keys()) if (k.startsWith(prefix)) m.delete(k);
+    }
+  }
+
+  /** Starts the workers. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const n = this.opts.concurrency ?? 10;
+    this.workers = Array.from({ length: n }, () => this.work());
+  }
+
+  /**
+   * Stops taking work, lets running reconciles finish for up to `timeoutMs`, then aborts their
+   * signals. A reconcile aborted this way writes nothing, so no status is half-written.
+   */
+  async shutdown(timeoutMs = 30_000): Promise<void> {
+    this.queue.shutDown();
+    const running = [...this.inFlight.values()];
+    if (running.length > 0) {
+      this.log.info({ running: running.length, timeoutMs }, "waiting for running reconciles to finish");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<"timeout">((r) => {
+        timer = setTimeout(() => r("timeout"), timeoutMs);
+      });
+      const result = await Promise.race([
+        Promise.all(running.map((r) => r.promise)).then(() => "done"),
+        timedOut,
+      ]);
+      clearTimeout(timer);
+      if (result === "timeout") {
+        this.log.warn({ running: this.inFlight.size }, "drain timeout passed: aborting running reconciles");
+        for (const r of this.inFlight.values()) r.abort.abort(new Error("provider shutting down"));
+        await Promise.allSettled([...this.inFlight.values()].map((r) => r.promise));
+      }
+    }
+    await Promise.all(this.workers);
+    this.running = false;
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      const id = keyString(key);
+      const abort = new AbortController();
+      const promise = this.process(key, abort.signal);
+      this.inFlight.set(id, { promise, abort });
+      this.opts.metrics?.activeWorkers.inc({ controller: this.opts.name });
+      await promise;
+      this.opts.metrics?.activeWorkers.dec({ controller: this.opts.name });
+      this.inFlight.delete(id);
+      this.queue.done(key);
+    }
+  }
+
+  private writer(endpoint: string): StatusWriter {
+    let w = this.writers.get(endpoint);
+    if (!w) {
+      w = new StatusWriter(
+        this.opts.clientFor(endpoint),
+        this.opts.resource,
+        this.opts.fieldManager ?? `kcp-mesh/${this.opts.name}`,
+      );
+      this.writers.set(endpoint, w);
+    }
+    return w;
+  }
+
+  /** Waits (bounded) until the cache holds at least the runtime's last written version of a key. */
+  private async freshEntry(key: ObjectKey): Promise<CachedEntry | undefined> {
+    const id = keyString(key);
+    const want = this.lastWritten.get(id);
+    let entry = this.opts.lookup(key);
+    if (want === undefined || !entry || rvAtLeast(entry.object.metadata.resourceVersion, want)) return entry;
+    const timeout = this.opts.cacheWaitTimeoutMs ?? 5_000;
+    await new Promise<void>((resolve) => {
+      const set = this.rvWaiters.get(id) ?? new Set();
+      this.rvWaiters.set(id, set);
+      const done = () => {
+        const e = this.opts.lookup(key);
+        if (!e || rvAtLeast(e.object.metadata.resourceVersion, want)) finish();
+      };
+      const timer = setTimeout(() => {
+        this.log.warn(
+          { workspace: key.workspace, namespace: key.namespace, name: key.name, want },
+          "cache did not catch up with the last status write in time",
+        );
+        finish();
+      }, timeout);
+      const finish = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0) this.rvWaiters.delete(id);
+        resolve();
+      };
+      set.add(done);
+    });
+    entry = this.opts.lookup(key);
+    return entry;
+  }
+
+  private async process(key: ObjectKey, signal: AbortSignal): Promise<void> {
+    const name = this.opts.name;
+    const m = this.opts.metrics;
+    const reconcileId = randomUUID();
+    const log = this.log.child({
+      workspace: key.workspace,
+      ...(key.namespace && { namespace: key.namespace }),
+      name: key.name,
+      reconcileId,
+    });
+    const id = keyString(key);
+    if (this.opts.isEngaged && !this.opts.isEngaged(key.workspace)) {
+      log.debug("workspace no longer engaged: dropping");
+      this.queue.forget(key);
+      return;
+    }
+    const entry = await this.freshEntry(key);
+    if (!entry) {
+      // Deleted (and no finalizer of ours held it): nothing left to do.
+      this.queue.forget(key);
+      this.lastWritten.delete(id);
+      this.reportedInvalid.delete(id);
+      this.writtenFields.delete(id);
+      return;
+    }
+    const start = process.hrtime.bigint();
+    const obj = entry.object;
+    const ctx: ReconcileContext = {
+      workspace: key.workspace,
+      client: this.opts.clientFor(entry.endpoint).forWorkspace(key.workspace),
+      log,
+      signal,
+      reconcileId,
+    };
+    let result = "success";
+    try {
+      if (entry.issues && entry.issues.length > 0 && !obj.metadata.deletionTimestamp) {
+        result = "invalid";
+        await this.reportInvalid(key, entry, log);
+        this.queue.forget(key);
+        return;
+      }
+      if (obj.metadata.deletionTimestamp) {
+        await this.runFinalizer(key, entry, ctx);
+        this.queue.forget(key);
+        return;
+      }
+      if (this.finalizer && !obj.metadata.finalizers?.includes(this.finalizer)) {
+        const finalizer = this.finalizer;
+        const patched = await this.writer(entry.endpoint).patchWithRetry(key, obj, (o) =>
+          addFinalizerPatch(o.metadata, finalizer),
+        );
+        if (!patched) return;
+        this.noteWrite(id, patched);
+      }
+      const out = (await this.opts.handler(obj as Obj, ctx)) ?? {};
+      if (signal.aborted) {
+        result = "aborted";
+        return;
+      }
+      const handlerStatus = (out.status ?? {}) as Record<string, unknown>;
+      const conditions = this.conditionsFor(obj, handlerStatus.conditions, out.conditions, {
+        type: READY,
+        status: "True",
+        reason: "Reconciled",
+      });
+      const status = conditions.length > 0 ? { ...handlerStatus, conditions } : handlerStatus;
+      const issues = out.status !== undefined ? this.opts.validateStatus?.(status) : undefined;
+      if (issues && issues.length > 0) {
+        // The handler returned a status its own schema rejects: a bug to fix, reported plainly.
+        throw new TerminalError(
+          `handler returned an invalid status: ${issuesMessage(issues)}`,
+          "InvalidStatus",
+        );
+      }
+      if (out.status !== undefined || conditions.length > 0) await this.applyStatus(key, entry, status);
+      this.queue.forget(key);
+      if (out.requeueAfter !== undefined && out.requeueAfter > 0) {
+        result = "requeue_after";
+        this.queue.addAfter(key, out.requeueAfter);
+      }
+    } catch (err) {
+      if (signal.aborted) {
+        result = "aborted";
+        log.warn({ err }, "reconcile aborted by shutdown; no status written");
+        return;
+      }
+      result = await this.handleError(key, entry, err, log);
+    } finally {
+      m?.reconcileTotal.inc({ controller: name, result, workspace: key.workspace });
+      m?.reconcileTime.observe({ controller: name }, ms(start) / 1000);
+      log.debug({ result, durationMs: Math.round(ms(start)) }, "reconciled");
+    }
+  }
+
+  private async handleError(key: ObjectKey, entry: CachedEntry, err: unknown, log: Logger): Promise<string> {
+    const m = this.opts.metrics;
+    let condition: ConditionInput;
+    let result: string;
+    if (err instanceof TerminalError) {
+      result = "terminal_error";
+      condition = { type: READY, status: "False", reason: err.reason, message: err.message };
+      log.error({ err }, "reconcile failed permanently; not retrying until the object changes");
+      this.queue.forget(key);
+    } else if (err instanceof PendingError) {
+      result = "requeue_after";
+      condition = { type: READY, status: "False", reason: err.reason, message: err.message };
+      log.info({ reason: err.reason, retryAfterMs: err.retryAfterMs }, err.message);
+      this.queue.forget(key);
+      this.queue.addAfter(key, err.retryAfterMs);
+    } else {
+      result = "error";
+      const message = err instanceof Error ? err.message : String(err);
+      condition = { type: READY, status: "False", reason: "ReconcileError", message };
+      m?.reconcileErrors.inc({ controller: this.opts.name, workspace: key.workspace });
+      const delay = this.queue.addRateLimited(key);
+      log.error({ err, retryInMs: delay }, "reconcile failed; retrying with backoff");
+    }
+    try {
+      if (this.opts.readyCondition !== false) {
+        await this.reportConditions(
+          key,
+          entry,
+          this.conditionsFor(entry.object, undefined, undefined, condition),
+        );
+      }
+    } catch (writeErr) {
+      log.error({ err: writeErr }, "could not report the failure in status");
+    }
+    return result;
+  }
+
+  private async reportInvalid(key: ObjectKey, entry: CachedEntry, log: Logger): Promise<void> {
+    const id = keyString(key);
+    const message = issuesMessage(entry.issues ?? []);
+    const gen = String(entry.object.metadata.generation ?? "");
+    if (this.reportedInvalid.get(id) !== gen) {
+      this.reportedInvalid.set(id, gen);
+      log.warn({ issues: entry.issues }, `invalid ${this.opts.resource.kind}: ${message}`);
+    }
+    await this.reportConditions(
+      key,
+      entry,
+      this.conditionsFor(entry.object, undefined, undefined, {
+        type: READY,
+        status: "False",
+        reason: "InvalidSpec",
+        message,
+      }),
+    );
+  }
+
+  private async runFinalizer(key: ObjectKey, entry: CachedEntry, ctx: ReconcileContext): Promise<void> {
+    const finalizer = this.finalizer;
+    if (!finalizer || !entry.object.metadata.finalizers?.includes(finalizer)) return;
+    // Same retry rules as reconcile: an error propagates to handleError and backs off.
+    await this.opts.finalize!(entry.object as Obj, ctx);
+    if (ctx.signal.aborted) return;
+    await this.writer(entry.endpoint).patchWithRetry(key, entry.object, (o) =>
+      removeFinalizerPatch(o.metadata, finalizer),
+    );
+    ctx.log.info("cleanup done, finalizer removed");
+  }
+
+  /** Conditions after this reconcile: the given ones merged in, Ready maintained, observedGeneration set. */
+  private conditionsFor(
+    obj: KubeObject,
+    base: unknown,
+    extra: ConditionInput[] | undefined,
+    ready: ConditionInput,
+  ): Condition[] {
+    const current = (obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
+    let conditions = Array.isArray(base) ? (base as Condition[]) : current;
+    const generation = obj.metadata.generation;
+    for (const c of extra ?? []) conditions = setCondition(conditions, c, generation);
+    if (this.opts.readyCondition !== false) conditions = setCondition(conditions, ready, generation);
+    return conditions;
+  }
+
+  /**
+   * Writes the handler's status as the runtime's whole status (server-side apply). Skipped when
+   * every field already has that value and no field written before was dropped, so a resync
+   * writes nothing and causes no watch event.
+   */
+  private async applyStatus(
+    key: ObjectKey,
+    entry: CachedEntry,
+    status: Record<string, unknown>,
+  ): Promise<void> {
+    const id = keyString(key);
+    const current = (entry.object.status ?? {}) as Record<string, unknown>;
+    const keys = Object.keys(status);
+    const before = this.writtenFields.get(id);
+    const unchanged =
+      keys.every((k) => isDeepStrictEqual(current[k], status[k])) &&
+      (before ?? []).every((k) => keys.includes(k));
+    if (unchanged) return;
+    const written = await this.writer(entry.endpoint).applyStatus(key, status);
+    this.writtenFields.set(id, keys);
+    if (written) this.noteWrite(id, written);
+  }
+
+  /** Reports a condition change alone, leaving the rest of the status as it is. */
+  private async reportConditions(key: ObjectKey, entry: CachedEntry, conditions: Condition[]): Promise<void> {
+    const current = (entry.object.status as { conditions?: Condition[] } | undefined)?.conditions;
+    if (isDeepStrictEqual(current ?? [], conditions)) return;
+    const written = await this.writer(entry.endpoint).mergeStatus(key, { conditions });
+    if (written) this.noteWrite(keyString(key), written);
+  }
+
+  private noteWrite(id: string, written: KubeObject): void {
+    const rv = written.metadata.resourceVersion;
+    if (rv) this.lastWritten.set(id, rv);
+  }
+}

@@ -1,0 +1,48 @@
+import type { Logger } from "pino";
+import type { KubeClient } from "../transport/kube-client.js";
+import type { KubeObject } from "../util/objects.js";
+import type { ConditionInput } from "./conditions.js";
+
+/** What a reconcile handler gets besides the object. */
+export interface ReconcileContext {
+  /** The object's workspace (logical cluster id). */
+  workspace: string;
+  /**
+   * A client for the object's workspace through the APIExport virtual workspace: it reaches the
+   * exported resources and the resources of accepted permission claims (e.g. Secrets), nothing else.
+   */
+  client: KubeClient;
+  /** pino child logger with workspace, namespace, name and reconcile id. */
+  log: Logger;
+  /** Aborted when the provider shuts down and the drain timeout passes. */
+  signal: AbortSignal;
+  /** Unique id of this reconcile run, also in every log line. */
+  reconcileId: string;
+}
+
+/** What a reconcile handler returns; everything is optional. */
+export interface ReconcileResult<Status> {
+  /** The status to write (server-side apply on /status; checked against the status schema first). */
+  status?: Status;
+  /** Extra conditions besides Ready, e.g. `{ type: "DatabaseProvisioned", status: "True" }`. */
+  conditions?: ConditionInput[];
+  /** Reconcile again after this many milliseconds even if nothing changes. */
+  requeueAfter?: number;
+}
+
+/** An issue with an object's content, e.g. from its zod schema. */
+export interface ObjectIssue {
+  /** JSON path like `spec.replicas`. */
+  path: string;
+  message: string;
+}
+
+/**
+ * One object as the controller sees it in the cache: the object, the endpoint (virtual workspace
+ * URL) it came through, and the issues found when it was validated (absent when valid).
+ */
+export interface CachedEntry {
+  object: KubeObject;
+  endpoint: string;
+  issues?: readonly ObjectIssue[];
+}

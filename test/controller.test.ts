@@ -1,0 +1,164 @@
+import type { KubeObject } from "@kcp-mesh/sdk";
+import { apply } from "@kcp-mesh/sdk/testing";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Condition, getCondition } from "../packages/sdk/src/controller/conditions.js";
+import { Controller } from "../packages/sdk/src/controller/controller.js";
+import { keyString, type ObjectKey } from "../packages/sdk/src/controller/object-paths.js";
+import type { CachedEntry } from "../packages/sdk/src/controller/reconcile-types.js";
+import { waitFor } from "../packages/sdk/src/util/wait.js";
+import { adminClient, uniqueSuffix } from "./support/kcp.js";
+import { setupThings, THINGS, THINGS_API, type ThingsSetup, thing } from "./support/things.js";
+
+// The controller layer on real kcp, fed by a deliberately simple polling cache so that it is
+// tested on its own; the streaming runtime feeds it in production.
+type Thing = KubeObject & { spec: { color: string }; status?: { phase?: string; conditions?: Condition[] } };
+
+describe("controller reconcile loop on real kcp", () => {
+  const root = adminClient();
+  let setup: ThingsSetup;
+  const cache = new Map<string, CachedEntry>();
+  let poller: ReturnType<typeof setInterval> | undefined;
+  let controller: Controller<Thing, { phase: string }>;
+  const calls: string[] = [];
+  const cleaned: string[] = [];
+  let failing = true;
+
+  const keyOf = (o: KubeObject): ObjectKey => ({
+    workspace: o.metadata.annotations!["kcp.io/cluster"]!,
+    namespace: o.metadata.namespace!,
+    name: o.metadata.name!,
+  });
+  const consumer = (i: number) => root.forWorkspace(setup.consumers[i]!.path);
+  const read = (i: number, name: string) =>
+    consumer(i).get<Thing>(`${THINGS_API}/namespaces/default/things/${name}`);
+
+  beforeAll(async () => {
+    setup = await setupThings(root, `root:ctl-${uniqueSuffix()}`, ["a", "b"]);
+    const vw = root.withBaseUrl(setup.vwUrl);
+    controller = new Controller<Thing, { phase: string }>({
+      name: "things",
+      resource: THINGS,
+      lookup: (k) => cache.get(keyString(k)),
+      clientFor: () => vw,
+      logger: pino({ level: "silent" }),
+      concurrency: 4,
+      backoff: { baseMs: 50, maxMs: 500 },
+      finalize: async (t) => {
+        cleaned.push(`${keyOf(t).workspace}/${t.metadata.name}`);
+      },
+      handler: async (t, ctx) => {
+        calls.push(`${ctx.workspace}/${t.metadata.name}@${t.metadata.generation}`);
+        if (t.spec.color === "flaky" && failing) throw new Error("backend unavailable");
+        if (t.spec.color === "slow") await new Promise((r) => setTimeout(r, 1500));
+        return { status: { phase: `Ready-${t.spec.color}` } };
+      },
+    });
+    const poll = async () => {
+      const list = await vw.request<{ items: Thing[] }>({ path: `/clusters/*${THINGS_API}/things` });
+      const seen = new Set<string>();
+      for (const o of list.items) {
+        const key = keyOf(o);
+        const id = keyString(key);
+        seen.add(id);
+        const before = cache.get(id);
+        // A consumer's object whose color is "invalid" fails validation, like a zod schema would.
+        const issues =
+          o.spec.color === "invalid" ? [{ path: "spec.color", message: "must be a real color" }] : undefined;
+        cache.set(id, { object: o, endpoint: setup.vwUrl, ...(issues && { issues }) });
+        if (before?.object.metadata.resourceVersion !== o.metadata.resourceVersion) {
+          controller.observed(key);
+          controller.enqueue(key);
+        }
+      }
+      for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
+    };
+    poller = setInterval(() => void poll().catch(() => undefined), 200);
+    controller.start();
+  });
+
+  afterAll(async () => {
+    clearInterval(poller);
+    await controller.shutdown(5_000);
+    root.close();
+  });
+
+  const readyOf = (t: Thing | undefined) => getCondition(t?.status?.conditions, "Ready");
+
+  it("writes the handler's status and a Ready condition with observedGeneration", async () => {
+    await apply(consumer(0), [thing("t1", "red")]);
+    const t = await waitFor("t1 reconciled", async () => {
+      const o = await read(0, "t1");
+      return o?.status?.phase === "Ready-red" ? o : undefined;
+    });
+    expect(readyOf(t)).toMatchObject({ status: "True", reason: "Reconciled", observedGeneration: 1 });
+    expect(t.spec).toEqual({ color: "red" });
+    expect(t.metadata.finalizers).toContain("harness.example.io/things");
+  });
+
+  it("reconciles again with the new generation after a spec update", async () => {
+    await apply(consumer(0), [thing("t1", "green")]);
+    const t = await waitFor("t1 reconciled at generation 2", async () => {
+      const o = await read(0, "t1");
+      return o?.status?.phase === "Ready-green" ? o : undefined;
+    });
+    expect(readyOf(t)?.observedGeneration).toBe(2);
+  });
+
+  it("keeps objects of the same name in two workspaces apart", async () => {
+    await apply(consumer(0), [thing("same", "red")]);
+    await apply(consumer(1), [thing("same", "blue")]);
+    const [a, b] = await Promise.all(
+      [0, 1].map((i) =>
+        waitFor(`same in consumer ${i}`, async () => {
+          const o = await read(i, "same");
+          return o?.status?.phase ? o : undefined;
+        }),
+      ),
+    );
+    expect(a!.status?.phase).toBe("Ready-red");
+    expect(b!.status?.phase).toBe("Ready-blue");
+  });
+
+  it("reports a handler error in Ready, backs off, and succeeds once the fault clears", async () => {
+    await apply(consumer(0), [thing("flaky", "flaky")]);
+    const failed = await waitFor("flaky to report its error", async () => {
+      const o = await read(0, "flaky");
+      return readyOf(o)?.reason === "ReconcileError" ? o : undefined;
+    });
+    expect(readyOf(failed)).toMatchObject({ status: "False", message: "backend unavailable" });
+    const attempts = calls.filter((c) => c.includes("/flaky@")).length;
+    await waitFor("a few retries", async () =>
+      calls.filter((c) => c.includes("/flaky@")).length > attempts ? true : undefined,
+    );
+    failing = false;
+    const ok = await waitFor("flaky to recover", async () => {
+      const o = await read(0, "flaky");
+      return readyOf(o)?.status === "True" ? o : undefined;
+    });
+    expect(ok.status?.phase).toBe("Ready-flaky");
+  });
+
+  it("never calls the handler for an invalid object, says why in Ready, and serves the others", async () => {
+    await apply(consumer(1), [thing("bad", "invalid"), thing("good", "blue")]);
+    const bad = await waitFor("bad to be reported", async () => {
+      const o = await read(1, "bad");
+      return readyOf(o)?.reason === "InvalidSpec" ? o : undefined;
+    });
+    expect(readyOf(bad)).toMatchObject({ status: "False", message: "spec.color: must be a real color" });
+    await waitFor("good reconciled", async () =>
+      (await read(1, "good"))?.status?.phase === "Ready-blue" ? true : undefined,
+    );
+    expect(calls.some((c) => c.endsWith("/bad@1"))).toBe(false);
+  });
+
+  it("runs cleanup on delete and removes its finalizer so the object goes away", async () => {
+    await apply(consumer(1), [thing("doomed", "red")]);
+    await waitFor("doomed reconciled", async () =>
+      (await read(1, "doomed"))?.status?.phase ? true : undefined,
+    );
+    await consumer(1).request({ method: "DELETE", path: `${THINGS_API}/namespaces/default/things/doomed` });
+    await waitFor("doomed gone", async () => ((await read(1, "doomed")) === undefined ? true : undefined));
+    expect(cleaned).toContain(`${setup.consumers[1]!.id}/doomed`);
+  });
+});
