@@ -281,11 +281,12 @@ export class Controller<Obj extends KubeObject, Status> {
         return;
       }
       const handlerStatus = (out.status ?? {}) as Record<string, unknown>;
-      const conditions = this.conditionsFor(obj, handlerStatus.conditions, out.conditions, {
-        type: READY,
-        status: "True",
-        reason: "Reconciled",
-      });
+      const conditions = this.conditionsFor(
+        obj,
+        handlerStatus.conditions,
+        out.conditions,
+        out.ready ? { type: READY, ...out.ready } : { type: READY, status: "True", reason: "Reconciled" },
+      );
       const status = conditions.length > 0 ? { ...handlerStatus, conditions } : handlerStatus;
       const issues = out.status !== undefined ? this.opts.validateStatus?.(status) : undefined;
       if (issues && issues.length > 0) {

@@ -26,6 +26,12 @@ export interface ReconcileResult<Status> {
   status?: Status;
   /** Extra conditions besides Ready, e.g. `{ type: "DatabaseProvisioned", status: "True" }`. */
   conditions?: ConditionInput[];
+  /**
+   * The Ready condition to report instead of `True`: e.g. `{ status: "False", reason:
+   * "WaitingForSecret", message: "..." }` while the object waits for something. The status above
+   * is written either way.
+   */
+  ready?: Omit<ConditionInput, "type">;
   /** Reconcile again after this many milliseconds even if nothing changes. */
   requeueAfter?: number;
 }
