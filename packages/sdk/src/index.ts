@@ -6,3 +6,4 @@
 export { KubeApiError, KubeClient, type KubeRequest, type Query } from "./transport/kube-client.js";
 export { KubeConfigError, type KubeConfigSource, loadKubeConfig } from "./transport/kube-config.js";
 export { CLUSTER_ANNOTATION, type KubeObject, type ObjectMeta, workspaceOf } from "./util/objects.js";
+export * from "./api/index.js";

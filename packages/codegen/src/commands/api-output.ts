@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import type { ApiExportVersion } from "../generate/api-export.js";
+import { type GenerateResult, generate } from "../generate/generate.js";
+import { loadApi } from "../load-api.js";
+import { parseLock, renderLock } from "../lock/lock-file.js";
+import { UsageError } from "./io.js";
+
+/** Options `generate` and `check` share. */
+export interface ApiOutputOptions {
+  module: string;
+  out: string;
+  lock?: string;
+  exportName?: string;
+  apiExportVersion?: string;
+  allowBreaking?: boolean;
+}
+
+/** What the output directory and the lock file should hold for an API module. */
+export interface ApiOutput {
+  result: GenerateResult;
+  /** File name in `out` → content, including the lock file when it lives in `out`. */
+  files: Record<string, string>;
+  /** The lock file's path, and its content when it lives outside `out`. */
+  lockPath: string;
+  lockOutside?: string;
+}
+
+/** Loads the API module and generates everything `generate` would write, without writing. */
+export async function apiOutput(options: ApiOutputOptions): Promise<ApiOutput> {
+  const version = options.apiExportVersion ?? "v1alpha2";
+  if (version !== "v1alpha2" && version !== "v1alpha1") {
+    throw new UsageError(`--apiexport-version must be v1alpha2 or v1alpha1, not ${version}`);
+  }
+  const api = await loadApi(options.module, options.exportName);
+  const out = resolve(options.out);
+  const lockPath = resolve(options.lock ?? join(out, "mesh-codegen.lock"));
+  const lock = existsSync(lockPath)
+    ? parseLock(readFileSync(lockPath, "utf8"), lockPath, api.name)
+    : undefined;
+  // Relative and with forward slashes, so the header is the same on every machine.
+  const source = relative(out, resolve(options.module)).split("\\").join("/");
+  const result = generate(api, {
+    apiExportVersion: version as ApiExportVersion,
+    ...(lock && { lock }),
+    allowBreaking: options.allowBreaking ?? false,
+    source,
+  });
+  const files = { ...result.files };
+  const lockText = renderLock(result.lock);
+  if (dirname(lockPath) === out) {
+    files[relative(out, lockPath)] = lockText;
+    return { result, files, lockPath };
+  }
+  return { result, files, lockPath, lockOutside: lockText };
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createTwoFilesPatch } from "diff";
+import { diffOutput } from "../output/write-output.js";
+import { apiOutput } from "./api-output.js";
+import { type CliIo, UsageError } from "./io.js";
+
+export const CHECK_HELP = `Usage: mesh-codegen check <api module> --out <dir> [options]
+
+For CI: generates in memory and compares with <dir> and the lock file. Exits 1 and prints a unified
+diff when the committed output is stale (run mesh-codegen generate and commit), and fails like
+generate on constructs without a Kubernetes form or on breaking changes to published versions.
+
+Options:
+  --out <dir>                   the committed output directory (required)
+  --lock <file>                 lock file (default: <dir>/mesh-codegen.lock)
+  --export <name>               the module export holding the API (default: the default export)
+  --apiexport-version <v>       v1alpha2 (default) or v1alpha1
+  -h, --help                    show this help
+`;
+
+/** `mesh-codegen check`. */
+export async function checkCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string" },
+      lock: { type: "string" },
+      export: { type: "string" },
+      "apiexport-version": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.out(CHECK_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError("check needs exactly one API module");
+  if (!values.out) throw new UsageError("check needs --out <dir>");
+  const output = await apiOutput({
+    module: positionals[0]!,
+    out: values.out,
+    ...(values.lock && { lock: values.lock }),
+    ...(values.export && { exportName: values.export }),
+    ...(values["apiexport-version"] && { apiExportVersion: values["apiexport-version"] }),
+  });
+  const diffs = diffOutput(values.out, output.files);
+  if (output.lockOutside !== undefined) {
+    let committed = "";
+    try {
+      committed = readFileSync(output.lockPath, "utf8");
+    } catch {
+      // a missing lock file shows as an all-new diff
+    }
+    if (committed !== output.lockOutside) {
+      diffs.push(
+        createTwoFilesPatch(`a/${output.lockPath}`, `b/${output.lockPath}`, committed, output.lockOutside),
+      );
+    }
+  }
+  if (diffs.length === 0) {
+    io.out(`${values.out}: up to date\n`);
+    return 0;
+  }
+  io.out(diffs.join(""));
+  io.err(
+    `${values.out} is stale: run mesh-codegen generate ${positionals[0]} --out ${values.out} and commit the result\n`,
+  );
+  return 1;
+}

@@ -1,0 +1,123 @@
+import type { ApiDefinition } from "@kcp-mesh/sdk/api";
+import { breakingChanges } from "../lock/breaking-changes.js";
+import { emptyLock, type LockFile, renderLock } from "../lock/lock-file.js";
+import { GENERATED_HEADER, toYaml } from "../output/yaml.js";
+import { CodegenError, type Problem, ProblemSink } from "../problems.js";
+import { type ApiExportVersion, buildApiExport } from "./api-export.js";
+import { buildProviderMetadata } from "./provider-metadata.js";
+import { buildBindRole, buildProviderRole } from "./rbac.js";
+import { buildResourceSchema, type GeneratedResourceSchema } from "./resource-schema.js";
+
+/** Options of {@link generate}. */
+export interface GenerateOptions {
+  /** `v1alpha2` (default) or `v1alpha1` for kcp older than 0.28. */
+  apiExportVersion?: ApiExportVersion;
+  /** The published history; breaking changes to its versions fail the run. Default: none yet. */
+  lock?: LockFile;
+  /** Accept breaking changes to published versions (only while no consumer depends on them). */
+  allowBreaking?: boolean;
+  /** Where the API came from, for the header of the files (keep it machine-independent). */
+  source?: string;
+}
+
+/** The generated files (file name → content) and the updated lock file. */
+export interface GenerateResult {
+  files: Record<string, string>;
+  lock: LockFile;
+  /** Warnings (errors throw). */
+  warnings: Problem[];
+  /** The objects, in apply order: schemas, export, roles, provider metadata. */
+  objects: Record<string, unknown>[];
+}
+
+/**
+ * Turns an API definition into the kcp objects that publish it: one APIResourceSchema per resource
+ * (content-addressed names), the APIExport, the provider's and the consumers' ClusterRoles, and a
+ * Platform Mesh ProviderMetadata when the API has provider info. Pure: it reads no files.
+ *
+ * @throws {CodegenError} with every problem found: constructs that have no Kubernetes form, schemas
+ *   kcp would not keep whole, printer columns that point nowhere, breaking changes to locked versions.
+ *
+ * @example
+ * ```ts
+ * import api from "./widgets-api.js";
+ * const { files, lock } = generate(api, { lock: previousLock });
+ * ```
+ */
+export function generate(api: ApiDefinition, options: GenerateOptions = {}): GenerateResult {
+  const sinks: ProblemSink[] = [];
+  const schemas = api.resources.map((r) => buildResourceSchema(r, sinks));
+  const sinkFor = (where: string) => {
+    const sink = new ProblemSink(where);
+    sinks.push(sink);
+    return sink;
+  };
+  const lock = updateLock(
+    options.lock ?? emptyLock(api.name),
+    schemas,
+    sinkFor,
+    options.allowBreaking ?? false,
+  );
+  const problems = sinks.flatMap((s) => s.problems);
+  if (problems.some((p) => p.severity === "error")) throw new CodegenError(problems);
+
+  const header = `${GENERATED_HEADER}${options.source ? ` from ${options.source}` : ""}. Do not edit: change the API and run mesh-codegen generate.`;
+  const files: Record<string, string> = {};
+  const objects: Record<string, unknown>[] = [];
+  const put = (file: string, objs: Record<string, unknown>[]) => {
+    files[file] = toYaml(objs, header);
+    objects.push(...objs);
+  };
+  for (const s of schemas) put(`apiresourceschema-${s.resource.plural}.${s.resource.group}.yaml`, [s.object]);
+  put("apiexport.yaml", [buildApiExport(api, schemas, options.apiExportVersion ?? "v1alpha2")]);
+  put("rbac-provider.yaml", [buildProviderRole(api)]);
+  put("rbac-bind.yaml", [buildBindRole(api)]);
+  if (api.provider) put("providermetadata.yaml", [buildProviderMetadata({ ...api, provider: api.provider })]);
+  return { files, lock, warnings: problems, objects };
+}
+
+/** The lock file after this run; breaking changes to locked versions are reported to `sink`. */
+function updateLock(
+  previous: LockFile,
+  schemas: GeneratedResourceSchema[],
+  sinkFor: (where: string) => ProblemSink,
+  allowBreaking: boolean,
+): LockFile {
+  const next: LockFile = { lockVersion: 1, api: previous.api, resources: {} };
+  const report = (where: string, path: string, message: string) => {
+    const sink = sinkFor(where);
+    if (allowBreaking) sink.warn(path, `${message} (allowed by --allow-breaking)`);
+    else sink.error(path, `${message}${fix}`);
+  };
+  const fix =
+    "; put the change in a new version (such as v1alpha2) and keep the published one as it was, or pass --allow-breaking if no consumer has stored objects yet";
+  for (const s of schemas) {
+    const key = `${s.resource.plural}.${s.resource.group}`;
+    const old = previous.resources[key];
+    const kind = s.resource.kind;
+    if (old && old.scope !== s.resource.scope)
+      report(kind, "", `scope changed from ${old.scope} to ${s.resource.scope}`);
+    for (const [version, schema] of Object.entries(old?.versions ?? {})) {
+      const now = s.versionSchemas[version];
+      if (!now) {
+        report(kind, "", `version ${version} was published and is gone`);
+        continue;
+      }
+      for (const c of breakingChanges(schema, now))
+        report(`${kind} ${version}`, c.path, `breaking change: ${c.message}`);
+    }
+    const published = [...(old?.published ?? [])];
+    if (!published.includes(s.name)) published.push(s.name);
+    next.resources[key] = { scope: s.resource.scope, published, versions: s.versionSchemas };
+  }
+  for (const key of Object.keys(previous.resources)) {
+    if (!next.resources[key])
+      report(`API ${previous.api}`, "", `resource ${key} was published and is no longer in the API`);
+  }
+  return next;
+}
+
+/** The lock file's text for a result, for writing beside the files. */
+export function lockText(result: GenerateResult): string {
+  return renderLock(result.lock);
+}

@@ -1,0 +1,56 @@
+import type { VersionDefinition } from "@kcp-mesh/sdk/api";
+import { zodToRawJsonSchema } from "../convert/to-json-schema.js";
+import type { ProblemSink } from "../problems.js";
+import type { JsonSchema } from "../schema/json-schema.js";
+import { orderKeys } from "../schema/key-order.js";
+import { lintVersionSchema } from "../schema/lint.js";
+import { acceptsEmpty, addParentDefaults, hasDefaults } from "../schema/object-defaults.js";
+import { checkPrinterColumns } from "../schema/printer-columns.js";
+import { rewriteSchema } from "../schema/rewrite.js";
+
+/**
+ * The OpenAPI schema of one resource version, ready for an APIResourceSchema: spec and status
+ * converted from zod, rewritten to structural form, wrapped in the object's root, then linted and
+ * checked against the printer columns. Problems go to `sink`.
+ */
+export function buildVersionSchema(def: VersionDefinition, sink: ProblemSink): JsonSchema {
+  const spec = convertPart(def.spec, "spec", sink);
+  const status = def.status === undefined ? undefined : convertPart(def.status, "status", sink);
+  const required: string[] = [];
+  if (spec.type === "object" && !spec.nullable) {
+    // A spec that accepts {} may be left out; kcp then defaults it to {} so its fields' defaults apply.
+    if (!acceptsEmpty(spec)) required.push("spec");
+    else if (hasDefaults(spec) && spec.default === undefined) spec.default = {};
+  }
+  const root: JsonSchema = {
+    type: "object",
+    properties: {
+      apiVersion: { type: "string" },
+      kind: { type: "string" },
+      metadata: { type: "object" },
+      spec,
+      ...(status && { status }),
+    },
+    ...(required.length > 0 && { required }),
+  };
+  lintVersionSchema(root, sink);
+  checkPrinterColumns(def.printerColumns ?? [], root, sink);
+  return root;
+}
+
+function convertPart(schema: unknown, part: "spec" | "status", sink: ProblemSink): JsonSchema {
+  let raw: JsonSchema;
+  try {
+    raw = zodToRawJsonSchema(schema);
+  } catch (err) {
+    sink.error(part, err instanceof Error ? err.message : String(err));
+    return { type: "object" };
+  }
+  const out = rewriteSchema(raw, part, sink);
+  if (out.type !== "object") {
+    sink.error(part, `${part} must be an object schema, such as z.object({ ... })`);
+    return { type: "object" };
+  }
+  addParentDefaults(out);
+  return orderKeys(out);
+}

@@ -1,0 +1,269 @@
+import type { ProblemSink } from "../problems.js";
+import type { JsonSchema } from "./json-schema.js";
+import { ALLOWED_KEYWORDS, FORBIDDEN_KEYWORDS, K8S_FORMATS, TYPES } from "./keywords.js";
+import { itemPath, mapValuePath, propertyPath } from "./paths.js";
+import { re2Error } from "./re2.js";
+
+// Inside allOf/anyOf/oneOf/not Kubernetes allows value checks only, never the shape of the value.
+const NOT_IN_JUNCTORS = [
+  "type",
+  "default",
+  "description",
+  "nullable",
+  "additionalProperties",
+  "x-kubernetes-preserve-unknown-fields",
+  "x-kubernetes-embedded-resource",
+  "x-kubernetes-int-or-string",
+  "x-kubernetes-list-type",
+  "x-kubernetes-list-map-keys",
+  "x-kubernetes-map-type",
+];
+const ROOT_METADATA_FIELDS = new Set(["name", "generateName"]);
+
+/**
+ * Checks a version's schema (the `schema` of an APIResourceSchema version, or a CRD's
+ * `openAPIV3Schema`) against the rules of a structural schema that kcp keeps whole. kcp silently
+ * drops keywords it does not know, so each such keyword is an error here, not a surprise later.
+ */
+export function lintVersionSchema(root: JsonSchema, sink: ProblemSink): void {
+  if (root.type !== "object") sink.error("", "the root of a version schema must be type: object");
+  if (root.nullable) sink.error("", "the root of a version schema cannot be nullable");
+  const metadata = root.properties?.metadata;
+  if (metadata) {
+    if (metadata.type !== "object") sink.error("metadata", "metadata must be type: object");
+    for (const k of Object.keys(metadata.properties ?? {})) {
+      if (!ROOT_METADATA_FIELDS.has(k)) {
+        sink.error(
+          propertyPath("metadata", k),
+          "only metadata.name and metadata.generateName may be restricted; remove it",
+        );
+      }
+    }
+    for (const k of Object.keys(metadata)) {
+      if (k !== "type" && k !== "properties" && k !== "description")
+        sink.error("metadata", `metadata may not set ${k}; remove it`);
+    }
+  }
+  lintNode(root, "", sink, { inJunctor: false, isRoot: true });
+}
+
+interface Where {
+  inJunctor: boolean;
+  isRoot?: boolean;
+  /** Below a node that keeps unknown fields: untyped nodes are fine there. */
+  preserving?: boolean;
+}
+
+function lintNode(node: JsonSchema, path: string, sink: ProblemSink, where: Where): void {
+  if (typeof node !== "object" || node === null || Array.isArray(node)) {
+    sink.error(path, "a schema must be an object");
+    return;
+  }
+  for (const k of Object.keys(node)) {
+    if (ALLOWED_KEYWORDS.has(k)) continue;
+    const hint = FORBIDDEN_KEYWORDS[k];
+    sink.error(
+      path,
+      hint
+        ? `${k} is not allowed in a Kubernetes schema: ${hint}`
+        : `unknown keyword ${k}: kcp drops keywords it does not know, so it would not be enforced; remove it`,
+    );
+  }
+  if (where.inJunctor) {
+    for (const k of NOT_IN_JUNCTORS) {
+      if (k in node)
+        sink.error(path, `${k} is not allowed inside allOf, anyOf, oneOf or not; put it on the field itself`);
+    }
+  }
+  lintType(node, path, sink, where);
+  lintValueChecks(node, path, sink);
+  lintExtensions(node, path, sink);
+  lintChildren(node, path, sink, where);
+}
+
+function lintType(node: JsonSchema, path: string, sink: ProblemSink, where: Where): void {
+  const intOrString = node["x-kubernetes-int-or-string"] === true;
+  const preserve = node["x-kubernetes-preserve-unknown-fields"] === true;
+  if (Array.isArray(node.type)) {
+    sink.error(
+      path,
+      `type must be one type, not [${node.type.join(", ")}]; write nullable: true for values that may be null`,
+    );
+  } else if (node.type === undefined) {
+    if (!where.inJunctor && !intOrString && !preserve && !where.preserving) {
+      sink.error(
+        path,
+        "has no type; Kubernetes needs one on every field: write a concrete zod type, or preserveUnknownFields(z.unknown()) for free-form values",
+      );
+    }
+  } else if (!TYPES.has(node.type)) {
+    sink.error(
+      path,
+      `type ${node.type} does not exist in Kubernetes schemas; use object, array, string, integer, number or boolean`,
+    );
+  }
+  if (intOrString && node.type !== undefined)
+    sink.error(path, "x-kubernetes-int-or-string must not have a type");
+  if (node.nullable !== undefined && typeof node.nullable !== "boolean")
+    sink.error(path, "nullable must be true or false");
+  if (typeof node.type === "string" && node.format !== undefined) {
+    const known = K8S_FORMATS[node.type];
+    if (!known?.has(node.format)) {
+      sink.error(
+        path,
+        `format ${node.format} is not one Kubernetes checks for type ${node.type}${known ? ` (it knows ${[...known].join(", ")})` : ""}; remove it or use pattern`,
+      );
+    }
+  }
+  if (node.properties && node.additionalProperties !== undefined && node.additionalProperties !== false) {
+    sink.error(
+      path,
+      "properties and additionalProperties cannot be used together; put free-form entries in their own field",
+    );
+  }
+  if (node.additionalProperties === false) {
+    sink.error(
+      path,
+      "additionalProperties: false is not allowed; Kubernetes prunes undeclared fields anyway, so remove it",
+    );
+  }
+  if (Array.isArray(node.items)) sink.error(path, "items must be one schema; tuples are not allowed");
+}
+
+function lintValueChecks(node: JsonSchema, path: string, sink: ProblemSink): void {
+  if (node.pattern !== undefined) {
+    if (typeof node.pattern !== "string") sink.error(path, "pattern must be a string");
+    else {
+      const err = re2Error(node.pattern);
+      if (err)
+        sink.error(
+          path,
+          `pattern ${node.pattern} is not RE2, which Kubernetes uses (${err}); rewrite it without lookaround or backreferences`,
+        );
+    }
+  }
+  if (node.enum !== undefined && (!Array.isArray(node.enum) || node.enum.length === 0)) {
+    sink.error(path, "enum must list at least one value");
+  }
+  const rules = node["x-kubernetes-validations"];
+  if (rules !== undefined) {
+    if (!Array.isArray(rules))
+      sink.error(path, "x-kubernetes-validations must be a list of { rule, message }");
+    else {
+      for (const r of rules as { rule?: unknown }[]) {
+        if (typeof r?.rule !== "string" || r.rule.trim() === "")
+          sink.error(path, "every x-kubernetes-validations entry needs a rule");
+      }
+      if (node.type === "array" && node.maxItems === undefined) {
+        sink.warn(
+          path,
+          "a CEL rule on a list without maxItems may exceed kcp's cost budget; bound it with .max(n)",
+        );
+      }
+      if (
+        node.type === "string" &&
+        node.maxLength === undefined &&
+        node.enum === undefined &&
+        node.format === undefined
+      ) {
+        sink.warn(
+          path,
+          "a CEL rule on a string without maxLength may exceed kcp's cost budget; bound it with .max(n)",
+        );
+      }
+    }
+  }
+}
+
+function lintExtensions(node: JsonSchema, path: string, sink: ProblemSink): void {
+  for (const k of [
+    "x-kubernetes-preserve-unknown-fields",
+    "x-kubernetes-embedded-resource",
+    "x-kubernetes-int-or-string",
+  ]) {
+    if (k in node && node[k] !== true) sink.error(path, `${k} must be true or left out`);
+  }
+  if (node["x-kubernetes-embedded-resource"] === true) {
+    if (node.type !== "object") sink.error(path, "x-kubernetes-embedded-resource needs type: object");
+    if (!node.properties && node["x-kubernetes-preserve-unknown-fields"] !== true) {
+      sink.error(
+        path,
+        "x-kubernetes-embedded-resource needs properties or x-kubernetes-preserve-unknown-fields: true",
+      );
+    }
+  }
+  if (node["x-kubernetes-int-or-string"] === true && node.anyOf) {
+    const types = node.anyOf.map((b) => JSON.stringify(b)).sort();
+    if (types.join() !== ['{"type":"integer"}', '{"type":"string"}'].join()) {
+      sink.error(path, "x-kubernetes-int-or-string allows only anyOf: [{type: integer}, {type: string}]");
+    }
+  }
+  const listType = node["x-kubernetes-list-type"];
+  const keys = node["x-kubernetes-list-map-keys"];
+  if (listType !== undefined) {
+    if (node.type !== "array") sink.error(path, "x-kubernetes-list-type needs type: array");
+    if (!["atomic", "set", "map"].includes(listType as string))
+      sink.error(path, "x-kubernetes-list-type must be atomic, set or map");
+  }
+  if (keys !== undefined && listType !== "map")
+    sink.error(path, "x-kubernetes-list-map-keys needs x-kubernetes-list-type: map");
+  const items = Array.isArray(node.items) ? undefined : node.items;
+  if (listType === "map") {
+    if (!Array.isArray(keys) || keys.length === 0)
+      sink.error(path, "x-kubernetes-list-type: map needs x-kubernetes-list-map-keys");
+    else if (items?.type !== "object")
+      sink.error(path, "x-kubernetes-list-type: map needs items of type object");
+    else {
+      for (const key of keys as string[]) {
+        const field = items.properties?.[key];
+        if (!field) sink.error(itemPath(path), `list map key ${key} is not a field of the items`);
+        else if (!items.required?.includes(key) && field.default === undefined) {
+          sink.error(
+            propertyPath(itemPath(path), key),
+            `list map key ${key} must be required or have a default`,
+          );
+        }
+      }
+    }
+  }
+  if (
+    listType === "set" &&
+    items &&
+    (items.type === "object" || items.type === "array") &&
+    items["x-kubernetes-map-type"] !== "atomic"
+  ) {
+    sink.error(
+      path,
+      "x-kubernetes-list-type: set needs scalar items (or atomic objects); use listMap(...) for lists of objects",
+    );
+  }
+  const mapType = node["x-kubernetes-map-type"];
+  if (mapType !== undefined) {
+    if (node.type !== "object") sink.error(path, "x-kubernetes-map-type needs type: object");
+    if (mapType !== "atomic" && mapType !== "granular")
+      sink.error(path, "x-kubernetes-map-type must be atomic or granular");
+  }
+}
+
+function lintChildren(node: JsonSchema, path: string, sink: ProblemSink, where: Where): void {
+  const preserving = where.preserving || node["x-kubernetes-preserve-unknown-fields"] === true;
+  const child = { inJunctor: where.inJunctor, preserving };
+  for (const [k, v] of Object.entries(node.properties ?? {})) lintNode(v, propertyPath(path, k), sink, child);
+  if (node.items && !Array.isArray(node.items)) lintNode(node.items, itemPath(path), sink, child);
+  if (typeof node.additionalProperties === "object")
+    lintNode(node.additionalProperties, mapValuePath(path), sink, child);
+  const junctor = { inJunctor: true, preserving };
+  const intOrString = node["x-kubernetes-int-or-string"] === true;
+  for (const k of ["allOf", "anyOf", "oneOf"] as const) {
+    const list = node[k];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      sink.error(path, `${k} must be a list of schemas`);
+      continue;
+    }
+    // The int-or-string anyOf carries types by design; it is checked above.
+    if (k === "anyOf" && intOrString) continue;
+    for (const s of list) lintNode(s, path, sink, junctor);
+  }
+  if (node.not && typeof node.not === "object") lintNode(node.not as JsonSchema, path, sink, junctor);
+}

@@ -1,0 +1,33 @@
+// Kubernetes' own name rules, checked when a resource is defined so that a typo fails in the
+// provider's editor rather than when kcp rejects the generated YAML.
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const KIND = /^[A-Z][A-Za-z0-9]*$/;
+const VERSION = /^v[0-9]+((alpha|beta)[0-9]+)?$/;
+
+/** Throws unless `value` is a DNS subdomain of at most 253 characters (API groups, export names). */
+export function checkDnsSubdomain(what: string, value: string): void {
+  if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    throw new Error(`${what} "${value}" must be a lowercase DNS subdomain such as "widgets.example.io"`);
+  }
+}
+
+/** Throws unless `value` is a DNS label of at most 63 characters (plural and singular names). */
+export function checkDnsLabel(what: string, value: string): void {
+  if (value.length > 63 || !DNS_LABEL.test(value)) {
+    throw new Error(`${what} "${value}" must be a lowercase DNS label such as "widgets"`);
+  }
+}
+
+/** Throws unless `value` is a kind in UpperCamelCase. */
+export function checkKind(value: string): void {
+  if (!KIND.test(value)) throw new Error(`kind "${value}" must be UpperCamelCase such as "Widget"`);
+}
+
+/** Throws unless `value` is a Kubernetes version name (`v1`, `v1beta2`, `v1alpha1`). */
+export function checkVersionName(kind: string, value: string): void {
+  if (!VERSION.test(value)) {
+    throw new Error(`${kind}: version "${value}" must look like v1, v1beta1 or v1alpha1`);
+  }
+}
