@@ -8,7 +8,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const dist = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-const installed = fileURLToPath(import.meta.url).split(/[\\/]/).includes("node_modules");
+const installed = fileURLToPath(import.meta.url)
+  .split(/[\\/]/)
+  .includes("node_modules");
 const fromSource = !installed || !existsSync(dist);
 const entry = fromSource ? fileURLToPath(new URL("../src/main.ts", import.meta.url)) : dist;
 const args = [

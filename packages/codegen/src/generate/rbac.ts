@@ -9,7 +9,8 @@ export function roleNames(exportName: string): { provider: string; bind: string 
 
 /**
  * The ClusterRole a provider's identity needs in the provider workspace: find the export's virtual
- * workspace URLs (APIExportEndpointSlices) and serve its content (`apiexports/content`), nothing else.
+ * workspace URLs (APIExportEndpointSlices), serve its content (`apiexports/content`), and hold a
+ * Lease for leader election; nothing else.
  * Bind it to the provider's service account or user.
  */
 export function buildProviderRole(api: ApiDefinition): Record<string, unknown> {
@@ -24,6 +25,12 @@ export function buildProviderRole(api: ApiDefinition): Record<string, unknown> {
         resources: ["apiexports/content"],
         resourceNames: [api.name],
         verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"],
+      },
+      // Leader election (createProvider's `leaderElection`) keeps a Lease in the provider workspace.
+      {
+        apiGroups: ["coordination.k8s.io"],
+        resources: ["leases"],
+        verbs: ["get", "list", "watch", "create", "update"],
       },
     ],
   };

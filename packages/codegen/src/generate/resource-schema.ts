@@ -28,7 +28,8 @@ export function buildResourceSchema(resource: AnyResource, sinks: ProblemSink[])
         ...(def.deprecated && { deprecated: true }),
         ...(def.deprecationWarning && { deprecationWarning: def.deprecationWarning }),
         schema,
-        ...(def.status !== undefined && { subresources: { status: {} } }),
+        // Always: the runtime writes its Ready condition through /status, also for APIs without a status of their own.
+        subresources: { status: {} },
         ...(def.printerColumns?.length && {
           additionalPrinterColumns: def.printerColumns.map(printerColumn),
         }),

@@ -7,15 +7,19 @@ import { lintVersionSchema } from "../schema/lint.js";
 import { acceptsEmpty, addParentDefaults, hasDefaults } from "../schema/object-defaults.js";
 import { checkPrinterColumns } from "../schema/printer-columns.js";
 import { rewriteSchema } from "../schema/rewrite.js";
+import { withConditions } from "./conditions.js";
 
 /**
  * The OpenAPI schema of one resource version, ready for an APIResourceSchema: spec and status
  * converted from zod, rewritten to structural form, wrapped in the object's root, then linted and
- * checked against the printer columns. Problems go to `sink`.
+ * checked against the printer columns. Problems go to `sink`. The status always has the standard
+ * `conditions` list the runtime writes `Ready` into, and so always a status subresource.
  */
 export function buildVersionSchema(def: VersionDefinition, sink: ProblemSink): JsonSchema {
   const spec = convertPart(def.spec, "spec", sink);
-  const status = def.status === undefined ? undefined : convertPart(def.status, "status", sink);
+  const status = withConditions(
+    def.status === undefined ? undefined : convertPart(def.status, "status", sink),
+  );
   const required: string[] = [];
   if (spec.type === "object" && !spec.nullable) {
     // A spec that accepts {} may be left out; kcp then defaults it to {} so its fields' defaults apply.
@@ -29,7 +33,7 @@ export function buildVersionSchema(def: VersionDefinition, sink: ProblemSink): J
       kind: { type: "string" },
       metadata: { type: "object" },
       spec,
-      ...(status && { status }),
+      status,
     },
     ...(required.length > 0 && { required }),
   };
