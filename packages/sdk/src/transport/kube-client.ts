@@ -62,7 +62,10 @@ export class KubeClient {
   static fromKubeConfig(source: KubeConfigSource): KubeClient {
     const kc = loadKubeConfig(source);
     const server = kc.getCurrentCluster()!.server;
-    return new KubeClient(kc, new URL(server), KubeClient.readTls(kc));
+    const tls = KubeClient.readTls(kc);
+    // Surfaces on the first request; until then an unread rejection must not crash the process.
+    tls.catch(() => undefined);
+    return new KubeClient(kc, new URL(server), tls);
   }
 
   private static async readTls(kc: KubeConfig): Promise<TlsMaterial> {

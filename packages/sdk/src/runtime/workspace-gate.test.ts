@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../util/objects.js";
+import type { ObjectEvent, WatchEvent } from "./events.js";
+import { decodeItem } from "./item.js";
+import type { WatchTarget } from "./target.js";
+import { WorkspaceGate } from "./workspace-gate.js";
+
+const EP = "ep";
+const t: WatchTarget = { group: "example.io", version: "v1", plural: "widgets", namespaced: true };
+
+const item = (
+  type: ObjectEvent["type"],
+  ws: string,
+  name: string,
+  extra: Partial<KubeObject> = {},
+  initial = false,
+) =>
+  ({
+    ...decodeItem(
+      t,
+      { metadata: { name, annotations: { "kcp.io/cluster": ws } }, ...extra } as KubeObject,
+      EP,
+    ),
+    type,
+    initial,
+  }) as ObjectEvent;
+
+const binding = (type: ObjectEvent["type"], ws: string, phase: string, exportName = "widgets") =>
+  item(type, ws, "widgets", { spec: { reference: { export: { name: exportName } } }, status: { phase } });
+
+describe("WorkspaceGate", () => {
+  it("lets a workspace's objects through from the moment its binding is Ready, and releases them when it goes", () => {
+    const out: string[] = [];
+    let relists = 0;
+    const gate = new WorkspaceGate<KubeObject>({
+      endpoint: EP,
+      exportName: "widgets",
+      emit: (e: WatchEvent) =>
+        out.push("key" in e ? `${e.type} ${e.key}` : "workspace" in e ? `${e.type} ${e.workspace}` : e.type),
+      relist: () => relists++,
+    });
+    gate.onObjectEvent({ type: "init-start", endpoint: EP });
+    gate.onObjectEvent(item("added", "ws1", "a", {}, true));
+    gate.onObjectEvent({ type: "init-done", endpoint: EP });
+    expect(out).toEqual(["init-start"]); // init-done waits for the bindings
+    gate.onBindingEvent({ type: "init-start", endpoint: EP });
+    gate.onBindingEvent(binding("added", "ws1", "Binding"));
+    gate.onBindingEvent(binding("added", "ws2", "Bound", "another-export"));
+    gate.onBindingEvent({ type: "init-done", endpoint: EP });
+    expect(out).toEqual(["init-start", "init-done"]);
+    gate.onBindingEvent(binding("modified", "ws1", "Bound"));
+    gate.onObjectEvent(item("added", "ws1", "b"));
+    gate.onObjectEvent(item("added", "ws2", "x"));
+    expect(out.slice(2)).toEqual(["engaged ws1", "added ws1//a", "added ws1//b"]);
+    gate.onBindingEvent(binding("deleted", "ws1", "Bound"));
+    gate.onObjectEvent(item("modified", "ws1", "b"));
+    expect(out.slice(5)).toEqual(["deleted ws1//a", "deleted ws1//b", "disengaged ws1"]);
+    gate.onBindingEvent(binding("added", "ws1", "Bound"));
+    expect(out.slice(8)).toEqual(["engaged ws1"]);
+    expect(relists).toBe(1);
+  });
+});

@@ -1,0 +1,167 @@
+import type { Logger } from "pino";
+import type { KubeObject } from "../util/objects.js";
+import { isObjectEvent, type ObjectEvent, type WatchEvent } from "./events.js";
+import type { Item } from "./item.js";
+
+/** The APIBinding fields the gate reads. */
+interface BindingObject extends KubeObject {
+  spec?: { reference?: { export?: { name?: string; path?: string } } };
+  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+}
+
+/** True when an APIBinding is usable: phase Bound, or condition Ready=True. */
+export function bindingReady(binding: KubeObject): boolean {
+  const b = binding as BindingObject;
+  if (b.metadata.deletionTimestamp) return false;
+  if (b.status?.phase === "Bound") return true;
+  return b.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+}
+
+/** Options of a {@link WorkspaceGate}. */
+export interface WorkspaceGateOptions<T> {
+  endpoint: string;
+  /** Only bindings to this export count; default every binding the endpoint serves. */
+  exportName?: string | undefined;
+  emit: (ev: WatchEvent<T>) => void;
+  /** Asked when a workspace comes back after its objects were released. */
+  relist: () => void;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Lets the objects of a workspace through only while the workspace is engaged, i.e. has an
+ * APIBinding to the export that became Ready and was not deleted since (what
+ * multicluster-provider does). Objects that arrive before their binding is Ready are held and
+ * released as `added` on engagement; on disengagement the workspace's objects are reported
+ * `deleted`, then `disengaged`, and everything held for it is dropped.
+ *
+ * The objects' `init-done` is held until the bindings have been listed too, so that a store's
+ * `waitForSync` means "all objects of all engaged workspaces".
+ */
+export class WorkspaceGate<T> {
+  private readonly engaged = new Set<string>();
+  /** Workspaces disengaged since: their events are ignored until they engage again. */
+  private readonly released = new Set<string>();
+  private readonly held = new Map<string, Map<string, Item<T>>>();
+  /** Bindings (by key) per workspace, with their state. */
+  private readonly bindings = new Map<string, Map<string, "ready" | "pending" | "deleting">>();
+  private bindingsSynced = false;
+  private initDoneHeld = false;
+  private closed = false;
+  private closing = false;
+
+  constructor(private readonly options: WorkspaceGateOptions<T>) {}
+
+  /** Workspaces engaged now. */
+  get workspaces(): ReadonlySet<string> {
+    return this.engaged;
+  }
+
+  /** An event of the objects' watcher. */
+  onObjectEvent(ev: WatchEvent<T>): void {
+    if (this.closed) return;
+    if (!isObjectEvent(ev)) {
+      if (ev.type === "init-done" && !this.bindingsSynced) this.initDoneHeld = true;
+      else this.options.emit(ev);
+      return;
+    }
+    if (this.released.has(ev.workspace)) return;
+    let items = this.held.get(ev.workspace);
+    if (ev.type === "deleted") {
+      items?.delete(ev.key);
+      if (items?.size === 0 && !this.engaged.has(ev.workspace)) this.held.delete(ev.workspace);
+    } else {
+      if (!items) {
+        items = new Map();
+        this.held.set(ev.workspace, items);
+      }
+      items.set(ev.key, ev);
+    }
+    if (this.engaged.has(ev.workspace)) this.options.emit(ev);
+  }
+
+  /** An event of the APIBindings' watcher. */
+  onBindingEvent(ev: WatchEvent<KubeObject>): void {
+    if (this.closed) return;
+    if (!isObjectEvent(ev)) {
+      if (ev.type === "init-done") {
+        this.bindingsSynced = true;
+        if (this.initDoneHeld) {
+          this.initDoneHeld = false;
+          this.options.emit({ type: "init-done", endpoint: this.options.endpoint });
+        }
+      }
+      return;
+    }
+    const exportName = (ev.object as BindingObject).spec?.reference?.export?.name;
+    if (this.options.exportName && exportName !== this.options.exportName) return;
+    const ws = ev.workspace;
+    let perWs = this.bindings.get(ws);
+    if (ev.type === "deleted") {
+      perWs?.delete(ev.key);
+    } else {
+      if (!perWs) {
+        perWs = new Map();
+        this.bindings.set(ws, perWs);
+      }
+      const state = ev.object.metadata.deletionTimestamp
+        ? "deleting"
+        : bindingReady(ev.object)
+          ? "ready"
+          : "pending";
+      perWs.set(ev.key, state);
+    }
+    if (perWs?.size === 0) this.bindings.delete(ws);
+    const states = [...(perWs?.values() ?? [])];
+    // Engage on Ready; stay engaged while a binding exists (a Ready binding that turns not-Ready for
+    // a moment keeps its workspace); disengage once every binding is gone or going.
+    if (!this.engaged.has(ws) && states.includes("ready")) this.engage(ws);
+    else if (this.engaged.has(ws) && states.every((s) => s === "deleting")) this.disengage(ws);
+  }
+
+  /** Reports every engaged workspace's objects deleted and disengages them; the gate ignores everything afterwards. */
+  close(): void {
+    this.closing = true;
+    for (const ws of [...this.engaged]) this.disengage(ws);
+    this.held.clear();
+    this.closed = true;
+  }
+
+  private engage(ws: string): void {
+    this.engaged.add(ws);
+    this.options.logger?.info({ workspace: ws }, "workspace engaged");
+    this.options.emit({ type: "engaged", workspace: ws, endpoint: this.options.endpoint });
+    if (this.released.delete(ws)) {
+      // Its objects were dropped on disengagement: only a relist brings them back.
+      this.options.relist();
+      return;
+    }
+    for (const item of this.held.get(ws)?.values() ?? []) {
+      const ev: ObjectEvent<T> = { ...stripItem(item), type: "added", initial: false };
+      this.options.emit(ev);
+    }
+  }
+
+  private disengage(ws: string): void {
+    for (const item of this.held.get(ws)?.values() ?? []) {
+      const ev: ObjectEvent<T> = {
+        ...stripItem(item),
+        type: "deleted",
+        initial: false,
+        old: stripItem(item),
+      };
+      this.options.emit(ev);
+    }
+    this.held.delete(ws);
+    this.engaged.delete(ws);
+    this.released.add(ws);
+    if (!this.closing)
+      this.options.logger?.info({ workspace: ws }, "workspace disengaged; its objects are released");
+    this.options.emit({ type: "disengaged", workspace: ws, endpoint: this.options.endpoint });
+  }
+}
+
+function stripItem<T>(item: Item<T> & { type?: unknown; initial?: unknown; old?: unknown }): Item<T> {
+  const { type: _t, initial: _i, old: _o, ...rest } = item;
+  return rest as Item<T>;
+}
