@@ -288,7 +288,8 @@ export class Controller<Obj extends KubeObject, Status> {
         out.ready ? { type: READY, ...out.ready } : { type: READY, status: "True", reason: "Reconciled" },
       );
       const status = conditions.length > 0 ? { ...handlerStatus, conditions } : handlerStatus;
-      const issues = out.status !== undefined ? this.opts.validateStatus?.(status) : undefined;
+      // The handler's own status is checked, before the runtime adds its conditions.
+      const issues = out.status !== undefined ? this.opts.validateStatus?.(out.status) : undefined;
       if (issues && issues.length > 0) {
         // The handler returned a status its own schema rejects: a bug to fix, reported plainly.
         throw new TerminalError(

@@ -25,8 +25,9 @@ export const REDACT_PATHS = [
 
 /** A pino logger with the runtime's redaction; pass your own to `createProvider` to configure output. */
 export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+  // Not pino's `name`: log lines about an object carry the object's `name`, as controller-runtime's do.
   return pino({
-    name: options.name ?? "kcp-mesh",
+    base: { pid: process.pid, provider: options.name ?? "kcp-mesh" },
     level: options.level ?? process.env.LOG_LEVEL ?? "info",
     redact: { paths: REDACT_PATHS, censor: "[REDACTED]" },
   });

@@ -19,6 +19,8 @@ export class RuntimeMetrics {
   readonly cachedObjects: Gauge<"resource" | "workspace">;
   readonly engagedWorkspaces: Gauge<"export">;
   readonly invalidObjects: Gauge<"resource">;
+  /** Called before each scrape, to set gauges that are cheaper to compute than to track (cache sizes). */
+  readonly onCollect: (() => void)[] = [];
 
   constructor(registry = new Registry()) {
     this.registry = registry;
@@ -79,8 +81,12 @@ export class RuntimeMetrics {
       labelNames: ["resource", "endpoint", "reason"],
       registers: r,
     });
+    const collect = () => {
+      for (const f of this.onCollect) f();
+    };
     this.cachedObjects = new Gauge({
       name: "kcp_mesh_cached_objects",
+      collect,
       help: "Objects in the runtime's cache per resource and workspace",
       labelNames: ["resource", "workspace"],
       registers: r,

@@ -1,0 +1,417 @@
+import type { Logger } from "pino";
+import { type Subscription, share } from "rxjs";
+import type { Infer } from "../api/infer.js";
+import type { AnyResource } from "../api/resource.js";
+import type { StandardSchemaV1 } from "../api/standard-schema.js";
+import { Controller } from "../controller/controller.js";
+import { LeaderElector } from "../controller/leader-election.js";
+import type { ObjectKey, ResourceCoordinates } from "../controller/object-paths.js";
+import type { ReconcileContext, ReconcileResult } from "../controller/reconcile-types.js";
+import type { BackoffOptions as QueueBackoff } from "../controller/work-queue.js";
+import { startHealthServer } from "../observability/health-server.js";
+import { createLogger, withRedaction } from "../observability/logger.js";
+import { RuntimeMetrics } from "../observability/metrics.js";
+import { isObjectEvent, type WatchEvent } from "../runtime/events.js";
+import type { Item } from "../runtime/item.js";
+import { Store } from "../runtime/store.js";
+import { targetName, type WatchTarget } from "../runtime/target.js";
+import { type WatchSource, watch } from "../runtime/watch.js";
+import { WatchStats } from "../runtime/watch-stats.js";
+import { KubeClient } from "../transport/kube-client.js";
+import type { KubeConfigSource } from "../transport/kube-config.js";
+import type { KubeObject } from "../util/objects.js";
+import { resourceTarget, statusValidator } from "./resource-target.js";
+
+/** The status a handler of resource `R` may return: the input side of its status schema. */
+export type StatusInput<R extends AnyResource> = R["versions"][R["storageVersion"]] extends {
+  status: infer S extends StandardSchemaV1;
+}
+  ? StandardSchemaV1.InferInput<S>
+  : never;
+
+/**
+ * A reconcile handler: gets one valid, typed object of one workspace and returns what to write.
+ * A status that does not fit the resource's status schema does not compile.
+ */
+export type ReconcileHandler<R extends AnyResource> = (
+  obj: Infer<R>,
+  ctx: ReconcileContext,
+) => Promise<ReconcileResult<StatusInput<R>> | undefined>;
+
+/** Another resource whose changes should reconcile objects of the reconciled resource. */
+export interface RelatedWatch {
+  /** What to watch, e.g. {@link SECRETS} (a claimed resource) or another exported resource. */
+  target: WatchTarget;
+  /**
+   * Which reconciled objects a change concerns. Default: the owners named in the object's
+   * ownerReferences whose kind is the reconciled resource's kind, in the same workspace.
+   */
+  map?: (item: Item<KubeObject>) => ObjectKey[];
+}
+
+/** Options of {@link Provider.reconcile}. */
+export interface ReconcileOptions<R extends AnyResource> {
+  /** Cleanup on delete; with it, the runtime keeps a finalizer on every object of the resource. */
+  finalize?: (obj: Infer<R>, ctx: ReconcileContext) => Promise<void>;
+  /** Finalizer name; default `<group>/<plural>`. */
+  finalizerName?: string;
+  /** Reconcile owners when these change (e.g. Secrets under a permission claim). */
+  related?: RelatedWatch[];
+  /** Maintain the Ready condition (default true; the status schema needs `conditions` for it to be kept). */
+  readyCondition?: boolean;
+  /** Reconciles running at once for this resource (default: the provider's `concurrency`). */
+  concurrency?: number;
+  /** Retry backoff; default 5 ms doubling to 1000 s (controller-runtime), reset on success. */
+  backoff?: QueueBackoff;
+}
+
+/** Options of {@link createProvider}. */
+export interface ProviderOptions {
+  /** Kubeconfig of the provider's workspace: a file path or a source. */
+  kubeconfig: string | KubeConfigSource;
+  /** The APIExport's name; its APIExportEndpointSlice (same name, same workspace) gives the URLs. */
+  export: string;
+  /** Explicit virtual workspace URL(s) instead of the endpoint slice. */
+  virtualWorkspaceUrl?: string | string[];
+  /** pino logger; Secret data and tokens are redacted either way. Default: JSON to stdout at LOG_LEVEL or info. */
+  logger?: Logger;
+  /** Reconciles running at once per resource (default 10). */
+  concurrency?: number;
+  /**
+   * Serve /metrics, /healthz and /readyz on this port (0 = any free port; see `healthPort`).
+   * Default: `METRICS_PORT` from the environment, else off.
+   */
+  metricsPort?: number;
+  metricsHost?: string;
+  /** Run only while holding a Lease in the provider's workspace (for two or more replicas). */
+  leaderElection?: boolean | { leaseName?: string; namespace?: string; identity?: string };
+  /** On SIGTERM/SIGINT, how long running reconciles may take to finish (default 30 s). */
+  shutdownTimeoutMs?: number;
+  /** Stop on SIGTERM/SIGINT (default true). */
+  handleSignals?: boolean;
+  /** Watch tuning (watch `timeoutSeconds`; page size). */
+  watch?: { timeoutSeconds?: number; pageSize?: number };
+}
+
+/** The core-group Secret resource, e.g. for a `secrets` permission claim. */
+export const SECRETS: WatchTarget = {
+  group: "",
+  version: "v1",
+  plural: "secrets",
+  kind: "Secret",
+  namespaced: true,
+};
+
+interface Registration {
+  resource: AnyResource;
+  target: WatchTarget<unknown>;
+  store: Store<unknown>;
+  controller: Controller<KubeObject, unknown>;
+  related: { watch: RelatedWatch; store: Store<KubeObject> }[];
+}
+
+/**
+ * A provider: reconciles the objects of its APIExport in every bound workspace. Create it with
+ * {@link createProvider}, register handlers with {@link Provider.reconcile}, then {@link Provider.start}.
+ */
+export class Provider {
+  readonly log: Logger;
+  readonly metrics = new RuntimeMetrics();
+  /** The client of the provider's workspace (from the kubeconfig). */
+  readonly client: KubeClient;
+  private readonly registrations: Registration[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private readonly stats = new WatchStats();
+  private readonly engaged = new Set<string>();
+  private readonly endpointClients = new Map<string, KubeClient>();
+  private health: { port: number; close(): Promise<void> } | undefined;
+  private elector: LeaderElector | undefined;
+  private started = false;
+  private stopping: Promise<void> | undefined;
+  private readonly signalHandler = () => {
+    void this.stop();
+  };
+
+  constructor(private readonly options: ProviderOptions) {
+    this.log = options.logger ? withRedaction(options.logger) : createLogger({ name: options.export });
+    const source = typeof options.kubeconfig === "string" ? { path: options.kubeconfig } : options.kubeconfig;
+    this.client = KubeClient.fromKubeConfig(source);
+    this.metrics.onCollect.push(() => {
+      this.metrics.cachedObjects.reset();
+      this.metrics.invalidObjects.reset();
+      for (const reg of this.registrations) {
+        const resource = targetName(reg.target);
+        let invalid = 0;
+        for (const ws of reg.store.workspaces()) {
+          const items = reg.store.list({ workspace: ws });
+          this.metrics.cachedObjects.set({ resource, workspace: ws }, items.length);
+          for (const i of items) if (!i.valid) invalid++;
+        }
+        this.metrics.invalidObjects.set({ resource }, invalid);
+      }
+    });
+  }
+
+  /** Port of the metrics/health server once started, if enabled. */
+  get healthPort(): number | undefined {
+    return this.health?.port;
+  }
+
+  /**
+   * Registers the reconcile handler of a resource of the export.
+   *
+   * @example
+   * ```ts
+   * provider.reconcile(Widget, async (widget, ctx) => {
+   *   ctx.log.info({ replicas: widget.spec.replicas }, "reconciling");
+   *   return { status: { phase: "Ready" }, requeueAfter: 60_000 };
+   * });
+   * ```
+   */
+  reconcile<R extends AnyResource>(
+    resource: R,
+    handler: NoInfer<ReconcileHandler<R>>,
+    options: NoInfer<ReconcileOptions<R>> = {},
+  ): this {
+    if (this.started) throw new Error("register handlers before start()");
+    const target = resourceTarget(resource);
+    const store = new Store<unknown>();
+    const coords: ResourceCoordinates = {
+      group: resource.group,
+      version: resource.storageVersion,
+      plural: resource.plural,
+      kind: resource.kind,
+      namespaced: resource.scope === "Namespaced",
+    };
+    const validateStatus = statusValidator(resource);
+    const controller = new Controller<KubeObject, unknown>({
+      name: resource.plural,
+      resource: coords,
+      lookup: (key) => {
+        const item = store.get(key);
+        if (!item) return undefined;
+        return item.valid
+          ? { object: item.object as KubeObject, endpoint: item.endpoint }
+          : { object: item.object, endpoint: item.endpoint, issues: item.issues };
+      },
+      clientFor: (endpoint) => this.endpointClient(endpoint),
+      handler: handler as unknown as (
+        obj: KubeObject,
+        ctx: ReconcileContext,
+      ) => Promise<ReconcileResult<unknown>>,
+      ...(options.finalize && {
+        finalize: options.finalize as unknown as (obj: KubeObject, ctx: ReconcileContext) => Promise<void>,
+        finalizerName: options.finalizerName ?? `${resource.group}/${resource.plural}`,
+      }),
+      ...(validateStatus && { validateStatus }),
+      ...(options.readyCondition !== undefined && { readyCondition: options.readyCondition }),
+      concurrency: options.concurrency ?? this.options.concurrency ?? 10,
+      fieldManager: `${this.options.export}-provider`,
+      logger: this.log,
+      metrics: this.metrics,
+      isEngaged: (ws) => this.options.virtualWorkspaceUrl !== undefined || this.engaged.has(ws),
+      ...(options.backoff && { backoff: options.backoff }),
+    });
+    const related = (options.related ?? []).map((w) => ({ watch: w, store: new Store<KubeObject>() }));
+    this.registrations.push({ resource, target: target as WatchTarget<unknown>, store, controller, related });
+    return this;
+  }
+
+  /** The cache of a registered resource: get/list by workspace and namespace, `waitForSync`. */
+  store<R extends AnyResource>(resource: R): Store<Infer<R>> {
+    const reg = this.registrations.find((r) => r.resource === resource);
+    if (!reg) throw new Error(`${resource.kind} is not registered with reconcile()`);
+    return reg.store as Store<Infer<R>>;
+  }
+
+  /** True when every cache has synced (the slice may still be empty: nothing bound yet). */
+  get synced(): boolean {
+    return this.registrations.every((r) => r.store.synced && r.related.every((x) => x.store.synced));
+  }
+
+  private endpointClient(endpoint: string): KubeClient {
+    let c = this.endpointClients.get(endpoint);
+    if (!c) {
+      c = this.client.withBaseUrl(endpoint);
+      this.endpointClients.set(endpoint, c);
+    }
+    return c;
+  }
+
+  private watchSource(): WatchSource {
+    const url = this.options.virtualWorkspaceUrl;
+    return url !== undefined
+      ? { client: this.client, url }
+      : { client: this.client, exportName: this.options.export };
+  }
+
+  private watchOf<T>(target: WatchTarget<T>) {
+    return watch(target, {
+      source: this.watchSource(),
+      logger: this.log,
+      stats: this.stats,
+      ...(this.options.virtualWorkspaceUrl !== undefined && { bindings: true }),
+      ...(this.options.watch?.timeoutSeconds !== undefined && {
+        timeoutSeconds: this.options.watch.timeoutSeconds,
+      }),
+      ...(this.options.watch?.pageSize !== undefined && { pageSize: this.options.watch.pageSize }),
+    }).pipe(share());
+  }
+
+  /**
+   * Connects and starts reconciling: waits for leadership when enabled, opens the watches, starts
+   * the workers and (when configured) the metrics/health server. Resolves once running; caches
+   * fill in the background (`synced`, `/readyz`).
+   */
+  async start(): Promise<void> {
+    if (this.started) return;
+    if (this.registrations.length === 0)
+      throw new Error("no resource registered: call reconcile() before start()");
+    this.started = true;
+    const port =
+      this.options.metricsPort ?? (process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined);
+    if (port !== undefined) {
+      this.health = await startHealthServer({
+        port,
+        ...(this.options.metricsHost && { host: this.options.metricsHost }),
+        registry: this.metrics.registry,
+        readiness: {
+          "caches-synced": () => (this.synced ? undefined : "caches not synced yet"),
+          leader: () =>
+            !this.elector || this.elector.isLeader ? undefined : "waiting for leadership (standby replica)",
+        },
+      });
+      this.log.info({ port: this.health.port }, "serving /metrics, /healthz, /readyz");
+    }
+    if (this.options.handleSignals !== false) {
+      process.once("SIGTERM", this.signalHandler);
+      process.once("SIGINT", this.signalHandler);
+    }
+    if (this.options.leaderElection) {
+      const le = this.options.leaderElection === true ? {} : this.options.leaderElection;
+      this.elector = new LeaderElector({
+        client: this.client,
+        name: le.leaseName ?? `${this.options.export}-provider`,
+        ...(le.namespace && { namespace: le.namespace }),
+        ...(le.identity && { identity: le.identity }),
+        logger: this.log,
+      });
+      this.log.info({ identity: this.elector.identity }, "waiting for leadership");
+      await this.elector.run(() => {
+        this.log.error("leadership lost: stopping so that only the leader writes");
+        void this.stop();
+      });
+    }
+    for (const reg of this.registrations) this.startRegistration(reg);
+    this.log.info(
+      { export: this.options.export, resources: this.registrations.map((r) => r.resource.kind) },
+      "provider started",
+    );
+  }
+
+  private startRegistration(reg: Registration): void {
+    const resourceName = targetName(reg.target);
+    const events$ = this.watchOf(reg.target);
+    this.subscriptions.push(
+      events$.subscribe((ev: WatchEvent<unknown>) => {
+        reg.store.apply(ev);
+        if (isObjectEvent(ev)) {
+          const key = {
+            workspace: ev.workspace,
+            ...(ev.namespace && { namespace: ev.namespace }),
+            name: ev.name,
+          };
+          reg.controller.observed(key);
+          // Relist repeats of unchanged objects still reconcile: level-triggered resync.
+          reg.controller.enqueue(key);
+        } else if (ev.type === "engaged") {
+          this.engaged.add(ev.workspace);
+          this.metrics.engagedWorkspaces.set({ export: this.options.export }, this.engaged.size);
+        } else if (ev.type === "disengaged") {
+          this.engaged.delete(ev.workspace);
+          this.metrics.engagedWorkspaces.set({ export: this.options.export }, this.engaged.size);
+          reg.controller.dropWorkspace(ev.workspace);
+          this.log.info({ workspace: ev.workspace }, "workspace disengaged: its work is dropped");
+        }
+      }),
+    );
+    this.subscriptions.push(
+      this.stats.restarts$.subscribe((r) =>
+        this.metrics.watchRestarts.inc({ resource: r.resource, endpoint: r.endpoint, reason: r.reason }),
+      ),
+    );
+    for (const rel of reg.related) {
+      const map = rel.watch.map ?? ((item: Item<KubeObject>) => ownersOf(item, reg.resource));
+      this.subscriptions.push(
+        this.watchOf(rel.watch.target).subscribe((ev) => {
+          rel.store.apply(ev);
+          if (!isObjectEvent(ev)) return;
+          for (const key of map(ev)) reg.controller.enqueue(key);
+        }),
+      );
+    }
+    reg.controller.start();
+    this.log.debug({ resource: resourceName }, "watching");
+  }
+
+  /**
+   * Stops: no new work, running reconciles get `shutdownTimeoutMs` to finish (then their signal
+   * aborts and they write nothing), then watches close. Safe to call twice.
+   */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      process.removeListener("SIGTERM", this.signalHandler);
+      process.removeListener("SIGINT", this.signalHandler);
+      this.log.info("stopping: draining running reconciles");
+      const timeout = this.options.shutdownTimeoutMs ?? 30_000;
+      await Promise.all(this.registrations.map((r) => r.controller.shutdown(timeout)));
+      for (const s of this.subscriptions.splice(0)) s.unsubscribe();
+      await this.elector?.release().catch(() => undefined);
+      await this.health?.close();
+      for (const c of this.endpointClients.values()) c.close();
+      this.client.close();
+      this.log.info("stopped");
+    })();
+    return this.stopping;
+  }
+
+  /** Snapshot of cached objects per resource and workspace (also exported as a metric). */
+  cachedObjects(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const reg of this.registrations) {
+      const perWs: Record<string, number> = {};
+      for (const ws of reg.store.workspaces()) perWs[ws] = reg.store.list({ workspace: ws }).length;
+      out[reg.resource.kind] = perWs;
+    }
+    return out;
+  }
+}
+
+function ownersOf(item: Item<KubeObject>, resource: AnyResource): ObjectKey[] {
+  const refs = item.object.metadata.ownerReferences ?? [];
+  return refs
+    .filter((r) => r.kind === resource.kind && r.apiVersion.startsWith(`${resource.group}/`))
+    .map((r) => ({
+      workspace: item.workspace,
+      ...(item.namespace && { namespace: item.namespace }),
+      name: r.name,
+    }));
+}
+
+/**
+ * Creates a provider for an APIExport.
+ *
+ * @example
+ * ```ts
+ * import { createProvider } from "@kcp-mesh/sdk";
+ * import { Widget } from "./api/index.js";
+ *
+ * const provider = createProvider({ kubeconfig: "provider.kubeconfig", export: "widgets.example.io" });
+ * provider.reconcile(Widget, async (widget) => ({ status: { phase: "Ready" } }));
+ * await provider.start(); // stops cleanly on SIGTERM/SIGINT
+ * ```
+ */
+export function createProvider(options: ProviderOptions): Provider {
+  return new Provider(options);
+}
