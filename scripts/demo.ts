@@ -1,53 +1,224 @@
 /**
- * `npm start`: a local kcp with a small Platform Mesh-like tree, ready to poke with kubectl.
- * A provider workspace publishes an API, two consumer workspaces bind it and hold sample objects.
- * Idempotent: a second run reuses kcp and everything in it.
+ * `npm start`: the whole Platform Mesh flow on a local kcp. Providers publish APIs from
+ * root:providers:<name>; two consumer workspaces bind them (claims accepted) and create objects;
+ * the example providers run as their own least-privilege identities and reconcile; a live table
+ * shows every object's Ready condition until Ctrl-C, which stops the providers and kcp.
+ * Idempotent: a second run reuses kcp's data and everything in it.
  */
-import { readFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { KubeClient } from "@kcp-mesh/sdk";
-import { apply, bindExport, createWorkspace, waitForEndpointSliceUrls } from "@kcp-mesh/sdk/testing";
-import { up } from "./kcp.js";
+import { type Condition, getCondition, KubeClient, type KubeObject } from "@kcp-mesh/sdk";
+import {
+  apply,
+  bindExport,
+  bootstrapProvider,
+  createWorkspace,
+  type PermissionClaim,
+} from "@kcp-mesh/sdk/testing";
+import { down, up } from "./kcp.js";
 
 const root = resolve(import.meta.dirname, "..");
-const kubeconfig = join(process.env.KCP_STATE_DIR ?? join(root, ".kcp"), "admin.kubeconfig");
-const PROVIDER = "root:providers:harness";
+const stateDir = process.env.KCP_STATE_DIR ?? join(root, ".kcp");
+const adminKubeconfig = join(stateDir, "admin.kubeconfig");
 const CONSUMERS = ["root:orgs:acme:team-a", "root:orgs:acme:team-b"];
-const EXPORT = "harness.example.io";
 
-await up();
-const admin = KubeClient.fromKubeConfig({ path: kubeconfig }).forWorkspace("root");
-console.log(`creating ${PROVIDER} and its API ...`);
-await createWorkspace(admin, PROVIDER);
-await apply(
-  admin.forWorkspace(PROVIDER),
-  readFileSync(join(root, "test/fixtures/things-provider.yaml"), "utf8"),
-);
-for (const path of CONSUMERS) {
-  console.log(`creating ${path}, binding ${EXPORT}, creating a sample Thing ...`);
-  await createWorkspace(admin, path);
-  const consumer = admin.forWorkspace(path);
-  await bindExport(consumer, { path: PROVIDER, name: EXPORT });
-  await apply(consumer, [
-    {
-      apiVersion: "harness.example.io/v1alpha1",
-      kind: "Thing",
-      metadata: { name: "sample", namespace: "default" },
-      spec: { color: path.endsWith("a") ? "red" : "blue" },
-    },
-  ]);
+interface Example {
+  name: string;
+  exportName: string;
+  claims: PermissionClaim[];
+  kinds: { kind: string; path: string }[];
+  samples: (consumer: string) => KubeObject[];
 }
-const [url] = await waitForEndpointSliceUrls(admin.forWorkspace(PROVIDER), EXPORT);
-admin.close();
-const k = `kubectl --kubeconfig ${kubeconfig}`;
-console.log(`
-Ready. What is there:
-  ${PROVIDER}   publishes the APIExport ${EXPORT} (kind Thing)
-${CONSUMERS.map((c) => `  ${c}    binds it and holds a Thing "sample"`).join("\n")}
 
-Poke it:
-  ${k} get workspaces   # children of root
-  ${k} --server=https://127.0.0.1:${new URL(url!).port}/clusters/root:orgs:acme:team-a get things -A
-  ${k} --server=${url}/clusters/'*' get things -A   # the provider's view: every bound workspace
+const secretsClaim = (verbs: string[]): PermissionClaim => ({ group: "", resource: "secrets", verbs });
 
-Stop kcp with: npm run kcp:down`);
+/** The example providers of examples/, in the order they start (a provider before its users). */
+const ALL_EXAMPLES: Example[] = [
+  {
+    name: "httpbin",
+    exportName: "httpbin.examples.kcp-mesh.io",
+    claims: [],
+    kinds: [{ kind: "HttpBin", path: "/apis/httpbin.examples.kcp-mesh.io/v1alpha1/httpbins" }],
+    samples: (c) => [
+      {
+        apiVersion: "httpbin.examples.kcp-mesh.io/v1alpha1",
+        kind: "HttpBin",
+        metadata: { name: "hello", namespace: "default" },
+        spec: { message: `hello from ${c}` },
+      },
+    ],
+  },
+  {
+    name: "database",
+    exportName: "databases.examples.kcp-mesh.io",
+    claims: [secretsClaim(["get", "list", "watch", "create", "update", "patch", "delete"])],
+    kinds: [{ kind: "Database", path: "/apis/databases.examples.kcp-mesh.io/v1alpha1/databases" }],
+    samples: () => [
+      {
+        apiVersion: "databases.examples.kcp-mesh.io/v1alpha1",
+        kind: "Database",
+        metadata: { name: "orders", namespace: "default" },
+        spec: {},
+      },
+    ],
+  },
+  {
+    name: "app",
+    exportName: "apps.examples.kcp-mesh.io",
+    claims: [secretsClaim(["get", "list", "watch"])],
+    kinds: [{ kind: "App", path: "/apis/apps.examples.kcp-mesh.io/v1alpha1/apps" }],
+    samples: () => [
+      {
+        apiVersion: "apps.examples.kcp-mesh.io/v1alpha1",
+        kind: "App",
+        metadata: { name: "shop", namespace: "default" },
+        spec: { databaseRef: { name: "orders" } },
+      },
+    ],
+  },
+];
+const EXAMPLES = ALL_EXAMPLES.filter((e) => existsSync(join(root, "examples", e.name, "src", "main.ts")));
+
+const step = (msg: string) => console.log(`\x1b[1m==>\x1b[0m ${msg}`);
+
+async function setUp(admin: KubeClient): Promise<Map<string, string>> {
+  const kubeconfigs = new Map<string, string>();
+  for (const ex of EXAMPLES) {
+    step(`provider ${ex.name}: root:providers:${ex.name} (schemas, export, RBAC, identity)`);
+    const kubeconfigPath = join(stateDir, "providers", `${ex.name}.kubeconfig`);
+    await bootstrapProvider(admin, {
+      workspace: `root:providers:${ex.name}`,
+      deployDir: join(root, "examples", ex.name, "deploy"),
+      identityName: `${ex.name}-provider`,
+      kubeconfigPath,
+    });
+    kubeconfigs.set(ex.name, kubeconfigPath);
+  }
+  for (const path of CONSUMERS) {
+    step(`consumer ${path}: bind ${EXAMPLES.map((e) => e.exportName).join(", ")}`);
+    await createWorkspace(admin, path);
+    const consumer = admin.forWorkspace(path);
+    for (const ex of EXAMPLES) {
+      await bindExport(
+        consumer,
+        { path: `root:providers:${ex.name}`, name: ex.exportName },
+        { acceptClaims: ex.claims },
+      );
+    }
+  }
+  return kubeconfigs;
+}
+
+function startProviders(kubeconfigs: Map<string, string>): ChildProcess[] {
+  return EXAMPLES.map((ex) => {
+    step(`starting the ${ex.name} provider`);
+    const child = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", join(root, "examples", ex.name, "src", "main.ts")],
+      {
+        cwd: join(root, "examples", ex.name),
+        env: {
+          ...process.env,
+          PROVIDER_KUBECONFIG: kubeconfigs.get(ex.name)!,
+          LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+        },
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
+    return child;
+  });
+}
+
+async function createSamples(admin: KubeClient): Promise<void> {
+  for (const path of CONSUMERS) {
+    const consumer = admin.forWorkspace(path);
+    for (const ex of EXAMPLES) await apply(consumer, ex.samples(path), { fieldManager: "kcp-mesh-demo" });
+  }
+  step(`sample objects created in ${CONSUMERS.join(" and ")}`);
+}
+
+async function table(admin: KubeClient): Promise<string> {
+  const rows: string[][] = [["WORKSPACE", "KIND", "NAME", "READY", "MESSAGE"]];
+  for (const path of CONSUMERS) {
+    for (const ex of EXAMPLES) {
+      for (const k of ex.kinds) {
+        const list = await admin
+          .forWorkspace(path)
+          .get<{ items: (KubeObject & { status?: { conditions?: Condition[] } })[] }>(k.path);
+        for (const o of list?.items ?? []) {
+          const ready = getCondition(o.status?.conditions, "Ready");
+          const msg = ready
+            ? `${ready.reason}${ready.message ? `: ${ready.message}` : ""}`
+            : "(not reconciled yet)";
+          rows.push([
+            path,
+            k.kind,
+            `${o.metadata.namespace}/${o.metadata.name}`,
+            ready?.status ?? "-",
+            msg.slice(0, 70),
+          ]);
+        }
+      }
+    }
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ")).join("\n");
+}
+
+async function main(): Promise<void> {
+  await up();
+  const admin = KubeClient.fromKubeConfig({ path: adminKubeconfig }).forWorkspace("root");
+  const kubeconfigs = await setUp(admin);
+  const children = startProviders(kubeconfigs);
+  await createSamples(admin);
+  const k = `kubectl --kubeconfig ${adminKubeconfig}`;
+  const server = admin.baseUrl.origin;
+  const help = `
+Poke it (in another shell):
+  ${k} get workspaces
+  ${k} --server=${server}/clusters/root:orgs:acme:team-a get httpbins,databases,apps,secrets
+  curl "$(${k} --server=${server}/clusters/root:orgs:acme:team-a get httpbin hello -o jsonpath='{.status.url}')/get"
+Ctrl-C stops the providers and kcp (data stays in .kcp/; npm run kcp:reset removes it).`;
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping the providers ...");
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((r) => {
+            if (c.exitCode !== null) return r();
+            c.once("exit", () => r());
+            c.kill("SIGTERM");
+          }),
+      ),
+    );
+    admin.close();
+    await down();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+
+  let last = "";
+  for (;;) {
+    if (stopping) return;
+    const t = await table(admin).catch((err: Error) => `(cannot read objects: ${err.message})`);
+    if (process.stdout.isTTY) {
+      process.stdout.write(`\x1b[2J\x1b[H${t}\n${help}\n`);
+    } else if (t !== last) {
+      console.log(`\n${t}`);
+      if (!last) console.log(help);
+    }
+    last = t;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`error: ${err.message}`);
+  process.exit(1);
+});

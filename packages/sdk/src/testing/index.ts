@@ -6,6 +6,7 @@
  */
 
 export { type WaitOptions, waitFor } from "../util/wait.js";
+export { type BootstrapProviderOptions, type BootstrappedProvider, bootstrapProvider } from "./bootstrap.js";
 export {
   createServiceAccountIdentity,
   type Identity,

@@ -41,19 +41,26 @@ export async function createWorkspace(
     const parent = rootClient.forWorkspace(parts.slice(0, i).join(":"));
     const name = parts[i]!;
     const last = i === parts.length - 1;
-    try {
-      await parent.request({
-        method: "POST",
-        path: WORKSPACES,
-        body: {
-          apiVersion: "tenancy.kcp.io/v1alpha1",
-          kind: "Workspace",
-          metadata: { name },
-          spec: last && options.type ? { type: options.type } : {},
-        },
-      });
-    } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 409)) throw err;
+    // A parent that just turned Ready may answer 404 for a moment (its logical cluster is not
+    // served yet): retry that for a while; 409 (exists) is success.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await parent.request({
+          method: "POST",
+          path: WORKSPACES,
+          body: {
+            apiVersion: "tenancy.kcp.io/v1alpha1",
+            kind: "Workspace",
+            metadata: { name },
+            spec: last && options.type ? { type: options.type } : {},
+          },
+        });
+        break;
+      } catch (err) {
+        if (err instanceof KubeApiError && err.status === 409) break;
+        if (!(err instanceof KubeApiError && err.status === 404) || attempt >= 50) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
     const ws = await waitFor(
       `workspace ${parts.slice(0, i + 1).join(":")} to be Ready`,

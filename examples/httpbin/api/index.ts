@@ -1,0 +1,47 @@
+// The HttpBin API: the one definition mesh-codegen turns into deploy/ and the provider uses for types.
+import { defineApi, defineResource, type Infer } from "@kcp-mesh/sdk/api";
+import { z } from "zod";
+
+export const HttpBin = defineResource({
+  group: "httpbin.examples.kcp-mesh.io",
+  kind: "HttpBin",
+  plural: "httpbins",
+  scope: "Namespaced",
+  shortNames: ["hb"],
+  versions: {
+    v1alpha1: {
+      storage: true,
+      spec: z.object({
+        message: z.string().max(200).default("hello from kcp-mesh").describe("What GET / answers with."),
+        port: z
+          .int32()
+          .min(1024)
+          .max(65535)
+          .optional()
+          .describe("A fixed port on the provider's machine; a free one is picked when empty."),
+      }),
+      status: z.object({
+        url: z.string().optional().describe("Where the endpoint answers."),
+        phase: z.enum(["Pending", "Ready", "Failed"]).optional(),
+        observedGeneration: z.int().optional(),
+      }),
+      printerColumns: [
+        { name: "URL", type: "string", jsonPath: ".status.url" },
+        { name: "Phase", type: "string", jsonPath: ".status.phase" },
+      ],
+    },
+  },
+});
+
+/** An HttpBin as the provider's handler sees it (defaults applied). */
+export type HttpBinObject = Infer<typeof HttpBin>;
+
+export default defineApi({
+  name: "httpbin.examples.kcp-mesh.io",
+  resources: [HttpBin],
+  provider: {
+    displayName: "HttpBin",
+    description: "A small HTTP test endpoint per object, served by the provider on its machine.",
+    contacts: [{ displayName: "kcp-mesh examples", email: "examples@kcp-mesh.io", role: ["Maintainer"] }],
+  },
+});
