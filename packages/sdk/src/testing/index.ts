@@ -27,6 +27,12 @@ export {
   stopProcessGroup,
 } from "./kcp-server.js";
 export {
+  type ShardedKcpInstance,
+  type ShardInfo,
+  type StartShardedKcpOptions,
+  startShardedKcp,
+} from "./kcp-sharded.js";
+export {
   apply,
   bindExport,
   createWorkspace,

@@ -74,7 +74,8 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function logTail(file: string, lines = 25): string {
+/** The last lines of a log file, for error messages. */
+export function logTail(file: string, lines = 25): string {
   try {
     return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
   } catch {
@@ -104,6 +105,33 @@ export async function stopProcessGroup(pid: number, graceMs = 15_000): Promise<v
   while (alive(pid)) await sleep(50);
   // Children that outlived the leader (embedded etcd runs in-process, but be sure).
   signalGroup("SIGKILL");
+}
+
+/** A watchdog process: see {@link startWatchdog}. */
+export interface Watchdog {
+  /** Ends the watchdog (not the process it guards). */
+  cancel(): void;
+}
+
+/**
+ * Starts a watchdog that stops the process group of `pid` (SIGTERM, SIGKILL after `graceSeconds`)
+ * as soon as this process dies. It is a separate process, so it also works when this one is
+ * SIGKILLed; it ends by itself when the guarded process ends.
+ */
+export function startWatchdog(pid: number, graceSeconds = 15): Watchdog {
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -TERM -${pid} 2>/dev/null; sleep ${graceSeconds}; kill -KILL -${pid} 2>/dev/null; exit 0`;
+  const watchdog = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
+  watchdog.unref();
+  return {
+    cancel() {
+      if (!watchdog.pid) return;
+      try {
+        process.kill(-watchdog.pid, "SIGKILL");
+      } catch {
+        // watchdog already ended
+      }
+    },
+  };
 }
 
 /**
@@ -151,13 +179,7 @@ export async function startKcp(options: StartKcpOptions = {}): Promise<KcpInstan
     exited = code ?? -1;
   });
 
-  let watchdog: ChildProcess | undefined;
-  if (!options.detach) {
-    // A separate process, so it also works when this one is SIGKILLed.
-    const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -TERM -${pid} 2>/dev/null; sleep 15; kill -KILL -${pid} 2>/dev/null; exit 0`;
-    watchdog = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
-    watchdog.unref();
-  }
+  const watchdog = options.detach ? undefined : startWatchdog(pid);
 
   const kubeconfigPath = join(rootDir, "admin.kubeconfig");
   const baseUrl = `https://127.0.0.1:${port}`;
@@ -207,13 +229,7 @@ export async function startKcp(options: StartKcpOptions = {}): Promise<KcpInstan
     async stop() {
       for (const c of clients) c.close();
       await stopProcessGroup(pid);
-      if (watchdog?.pid) {
-        try {
-          process.kill(-watchdog.pid, "SIGKILL");
-        } catch {
-          // watchdog already ended
-        }
-      }
+      watchdog?.cancel();
     },
   };
 }
