@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Proves an example works outside this repository, as a team's fork would: packs the SDK and the
+# code generator (npm pack), copies the example to a temporary folder, points its dependencies at
+# the tarballs, installs, checks deploy/ with mesh-codegen, builds, and runs its tests (which
+# start their own kcp).
+# Usage: scripts/fork-example.sh [example ...]   (default: every example)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/kcp-mesh-fork-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# A fork runs on its team's Node (>= 22.19); here that is the Node this repository pins.
+export PATH="$root/node_modules/.bin:$PATH"
+echo "node $(node --version)"
+examples=("$@")
+if [[ ${#examples[@]} -eq 0 ]]; then
+  for d in "$root"/examples/*/; do examples+=("$(basename "$d")"); done
+fi
+
+echo "==> packing @kcp-mesh/sdk and @kcp-mesh/codegen into $work"
+(cd "$root" && npm pack -w packages/sdk -w packages/codegen --pack-destination "$work" --silent >/dev/null)
+sdk=$(ls "$work"/kcp-mesh-sdk-*.tgz)
+codegen=$(ls "$work"/kcp-mesh-codegen-*.tgz)
+
+for ex in "${examples[@]}"; do
+  echo "==> $ex: copied out, installed from the tarballs"
+  dir="$work/$ex"
+  mkdir -p "$dir"
+  (cd "$root/examples/$ex" && tar --exclude=node_modules --exclude=dist -cf - .) | (cd "$dir" && tar -xf -)
+  (cd "$dir" && SDK="$sdk" CODEGEN="$codegen" node -e '
+    const fs = require("node:fs");
+    const p = JSON.parse(fs.readFileSync("package.json", "utf8"));
+    const sdk = `file:${process.env.SDK}`;
+    p.dependencies["@kcp-mesh/sdk"] = sdk;
+    if (p.devDependencies?.["@kcp-mesh/codegen"]) p.devDependencies["@kcp-mesh/codegen"] = `file:${process.env.CODEGEN}`;
+    p.overrides = { "@kcp-mesh/sdk": sdk };
+    fs.writeFileSync("package.json", JSON.stringify(p, null, 2));
+  ')
+  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+  echo "==> $ex: mesh-codegen check, build, test"
+  (cd "$dir" && npm run --silent check && npx tsc -p tsconfig.json && npm test)
+done
+echo "==> forks passed: ${examples[*]}"
