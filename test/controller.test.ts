@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Condition, getCondition } from "../packages/sdk/src/controller/conditions.js";
 import { Controller } from "../packages/sdk/src/controller/controller.js";
+import { PendingError } from "../packages/sdk/src/controller/errors.js";
 import { keyString, type ObjectKey } from "../packages/sdk/src/controller/object-paths.js";
 import type { CachedEntry } from "../packages/sdk/src/controller/reconcile-types.js";
 import { waitFor } from "../packages/sdk/src/util/wait.js";
@@ -23,6 +24,7 @@ describe("controller reconcile loop on real kcp", () => {
   const calls: string[] = [];
   const cleaned: string[] = [];
   let failing = true;
+  let waiting = true;
 
   const keyOf = (o: KubeObject): ObjectKey => ({
     workspace: o.metadata.annotations!["kcp.io/cluster"]!,
@@ -51,6 +53,8 @@ describe("controller reconcile loop on real kcp", () => {
         calls.push(`${ctx.workspace}/${t.metadata.name}@${t.metadata.generation}`);
         if (t.spec.color === "flaky" && failing) throw new Error("backend unavailable");
         if (t.spec.color === "slow") await new Promise((r) => setTimeout(r, 1500));
+        if (t.spec.color === "waiting" && waiting)
+          throw new PendingError("waiting for the backend to exist", "BackendMissing", 300);
         return { status: { phase: `Ready-${t.spec.color}` } };
       },
     });
@@ -137,6 +141,22 @@ describe("controller reconcile loop on real kcp", () => {
       return readyOf(o)?.status === "True" ? o : undefined;
     });
     expect(ok.status?.phase).toBe("Ready-flaky");
+  });
+
+  it("reports a PendingError as Ready=Unknown with its reason and looks again after its delay", async () => {
+    await apply(consumer(0), [thing("waiter", "waiting")]);
+    const pending = await waitFor("waiter pending", async () => {
+      const o = await read(0, "waiter");
+      return readyOf(o)?.reason === "BackendMissing" ? o : undefined;
+    });
+    expect(readyOf(pending)).toMatchObject({
+      status: "Unknown",
+      message: "waiting for the backend to exist",
+    });
+    waiting = false;
+    await waitFor("waiter ready", async () =>
+      readyOf(await read(0, "waiter"))?.status === "True" ? true : undefined,
+    );
   });
 
   it("never calls the handler for an invalid object, says why in Ready, and serves the others", async () => {

@@ -1,5 +1,6 @@
 import {
   createProvider,
+  explainClaimFailure,
   type KubeObject,
   type ObjectKey,
   type Provider,
@@ -7,7 +8,7 @@ import {
   SECRETS,
 } from "@kcp-mesh/sdk";
 import { App, type AppObject, SECRETS_CLAIM } from "../api/index.js";
-import { explainClaimFailure } from "./claims.js";
+
 import { type Connection, DatabaseError, storeAndVerify } from "./kv-client.js";
 
 /** The APIExport this provider serves (`name` in api/index.ts). */

@@ -1,5 +1,6 @@
 import {
   createProvider,
+  explainClaimFailure,
   KubeApiError,
   type KubeClient,
   type KubeObject,
@@ -9,7 +10,7 @@ import {
   SECRETS,
 } from "@kcp-mesh/sdk";
 import { Database, type DatabaseObject, SECRETS_CLAIM } from "../api/index.js";
-import { explainClaimFailure } from "./claims.js";
+
 import { type Credentials, generateCredentials, KvServerPool } from "./kv-server.js";
 
 /** The APIExport this provider serves (`name` in api/index.ts). */

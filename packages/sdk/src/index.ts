@@ -46,6 +46,7 @@ export {
 } from "./observability/health-server.js";
 export { createLogger, REDACT_PATHS } from "./observability/logger.js";
 export { RuntimeMetrics } from "./observability/metrics.js";
+export { type ClaimProblem, type ClaimRef, explainClaimFailure } from "./provider/claims.js";
 // provider: the glue providers use
 export {
   createProvider,

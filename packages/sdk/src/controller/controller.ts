@@ -328,7 +328,8 @@ export class Controller<Obj extends KubeObject, Status> {
       this.queue.forget(key);
     } else if (err instanceof PendingError) {
       result = "requeue_after";
-      condition = { type: READY, status: "False", reason: err.reason, message: err.message };
+      // Waiting is not failing: Unknown, as Platform Mesh's subroutines report a pending step.
+      condition = { type: READY, status: "Unknown", reason: err.reason, message: err.message };
       log.info({ reason: err.reason, retryAfterMs: err.retryAfterMs }, err.message);
       this.queue.forget(key);
       this.queue.addAfter(key, err.retryAfterMs);

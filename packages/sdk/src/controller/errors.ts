@@ -16,7 +16,7 @@ export class TerminalError extends Error {
 
 /**
  * Thrown (or returned as a result) when the object waits for something outside the provider's
- * control, e.g. a Secret another provider has not written yet: Ready becomes False with the
+ * control, e.g. a Secret another provider has not written yet: Ready becomes Unknown with the
  * reason and message, and the object is looked at again after `retryAfterMs` (and whenever a
  * watched related object changes).
  */

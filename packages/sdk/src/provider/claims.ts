@@ -1,4 +1,5 @@
-import { KubeApiError, type KubeClient, type KubeObject } from "@kcp-mesh/sdk";
+import { KubeApiError, type KubeClient } from "../transport/kube-client.js";
+import type { KubeObject } from "../util/objects.js";
 
 /** A permission claim as the provider's API asks for it (see `permissionClaims` in api/index.ts). */
 export interface ClaimRef {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { Logger } from "pino";
 import { type Subscription, share } from "rxjs";
 import type { Infer } from "../api/infer.js";
@@ -63,6 +64,12 @@ export interface ReconcileOptions<R extends AnyResource> {
   concurrency?: number;
   /** Retry backoff; default 5 ms doubling to 1000 s (controller-runtime), reset on success. */
   backoff?: QueueBackoff;
+  /**
+   * Reconcile also when only the status changed (default false: a change of spec, generation,
+   * labels, annotations, finalizers, owners or deletion reconciles; status writes, mostly the
+   * runtime's own, do not).
+   */
+  reconcileOnStatusChange?: boolean;
 }
 
 /** Options of {@link createProvider}. */
@@ -108,6 +115,7 @@ interface Registration {
   store: Store<unknown>;
   controller: Controller<KubeObject, unknown>;
   related: { watch: RelatedWatch; store: Store<KubeObject> }[];
+  reconcileOnStatusChange: boolean;
 }
 
 /**
@@ -213,7 +221,14 @@ export class Provider {
       ...(options.backoff && { backoff: options.backoff }),
     });
     const related = (options.related ?? []).map((w) => ({ watch: w, store: new Store<KubeObject>() }));
-    this.registrations.push({ resource, target: target as WatchTarget<unknown>, store, controller, related });
+    this.registrations.push({
+      resource,
+      target: target as WatchTarget<unknown>,
+      store,
+      controller,
+      related,
+      reconcileOnStatusChange: options.reconcileOnStatusChange ?? false,
+    });
     return this;
   }
 
@@ -322,7 +337,12 @@ export class Provider {
             name: ev.name,
           };
           reg.controller.observed(key);
-          // Relist repeats of unchanged objects still reconcile: level-triggered resync.
+          // A status-only change (most often the runtime's own write) does not reconcile again,
+          // as with controller-runtime's GenerationChangedPredicate; relist repeats still do
+          // (level-triggered resync).
+          if (!reg.reconcileOnStatusChange && ev.type === "modified" && !ev.initial && ev.old) {
+            if (!specOrMetadataChanged(ev.old.object as KubeObject, ev.object as KubeObject)) return;
+          }
           reg.controller.enqueue(key);
         } else if (ev.type === "engaged") {
           this.engaged.add(ev.workspace);
@@ -386,6 +406,22 @@ export class Provider {
     }
     return out;
   }
+}
+
+/** Whether anything but the status (and resourceVersion/managedFields) differs between two versions of an object. */
+export function specOrMetadataChanged(before: KubeObject, after: KubeObject): boolean {
+  const a = before.metadata;
+  const b = after.metadata;
+  if (a.generation === undefined || b.generation === undefined) {
+    if (!isDeepStrictEqual(before.spec, after.spec)) return true;
+  } else if (a.generation !== b.generation) return true;
+  return (
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    !isDeepStrictEqual(a.finalizers, b.finalizers) ||
+    !isDeepStrictEqual(a.labels, b.labels) ||
+    !isDeepStrictEqual(a.annotations, b.annotations) ||
+    !isDeepStrictEqual(a.ownerReferences, b.ownerReferences)
+  );
 }
 
 function ownersOf(item: Item<KubeObject>, resource: AnyResource): ObjectKey[] {
