@@ -344,6 +344,17 @@ export class Provider {
             if (!specOrMetadataChanged(ev.old.object as KubeObject, ev.object as KubeObject)) return;
           }
           reg.controller.enqueue(key);
+        } else if (ev.type === "init-done") {
+          // A (re)list reaches the store only now, in one swap: objects whose events came during
+          // the list were not there yet when their reconcile looked, so reconcile them all now.
+          for (const item of reg.store.list()) {
+            if (item.endpoint !== ev.endpoint) continue;
+            reg.controller.enqueue({
+              workspace: item.workspace,
+              ...(item.namespace && { namespace: item.namespace }),
+              name: item.name,
+            });
+          }
         } else if (ev.type === "engaged") {
           this.engaged.add(ev.workspace);
           this.metrics.engagedWorkspaces.set({ export: this.options.export }, this.engaged.size);
