@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import type { ApiExportVersion } from "../generate/api-export.js";
 import { type GenerateResult, generate } from "../generate/generate.js";
 import { loadApi } from "../load-api.js";
@@ -53,4 +54,41 @@ export async function apiOutput(options: ApiOutputOptions): Promise<ApiOutput> {
     return { result, files, lockPath };
   }
   return { result, files, lockPath, lockOutside: lockText };
+}
+
+/**
+ * Parses the arguments `generate` and `check` share (`<api module> --out <dir>` and the options
+ * that shape the output). Returns `undefined` for `--help`.
+ */
+export function parseApiCommandArgs(
+  command: "generate" | "check",
+  args: string[],
+): ApiOutputOptions | undefined {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string" },
+      lock: { type: "string" },
+      export: { type: "string" },
+      "apiexport-version": { type: "string" },
+      ...(command === "generate" && { "allow-breaking": { type: "boolean" as const } }),
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return undefined;
+  if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one API module`);
+  if (typeof values.out !== "string") throw new UsageError(`${command} needs --out <dir>`);
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const lock = str(values.lock);
+  const exportName = str(values.export);
+  const apiExportVersion = str(values["apiexport-version"]);
+  return {
+    module: positionals[0]!,
+    out: values.out,
+    ...(lock && { lock }),
+    ...(exportName && { exportName }),
+    ...(apiExportVersion && { apiExportVersion }),
+    allowBreaking: values["allow-breaking"] === true,
+  };
 }

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { createTwoFilesPatch } from "diff";
 import { diffOutput } from "../output/write-output.js";
-import { apiOutput } from "./api-output.js";
-import { type CliIo, UsageError } from "./io.js";
+import { apiOutput, parseApiCommandArgs } from "./api-output.js";
+import type { CliIo } from "./io.js";
 
 export const CHECK_HELP = `Usage: mesh-codegen check <api module> --out <dir> [options]
 
@@ -21,31 +20,13 @@ Options:
 
 /** `mesh-codegen check`. */
 export async function checkCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      out: { type: "string" },
-      lock: { type: "string" },
-      export: { type: "string" },
-      "apiexport-version": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
+  const options = parseApiCommandArgs("check", args);
+  if (!options) {
     io.out(CHECK_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError("check needs exactly one API module");
-  if (!values.out) throw new UsageError("check needs --out <dir>");
-  const output = await apiOutput({
-    module: positionals[0]!,
-    out: values.out,
-    ...(values.lock && { lock: values.lock }),
-    ...(values.export && { exportName: values.export }),
-    ...(values["apiexport-version"] && { apiExportVersion: values["apiexport-version"] }),
-  });
-  const diffs = diffOutput(values.out, output.files);
+  const output = await apiOutput(options);
+  const diffs = diffOutput(options.out, output.files);
   if (output.lockOutside !== undefined) {
     let committed = "";
     try {
@@ -60,12 +41,12 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     }
   }
   if (diffs.length === 0) {
-    io.out(`${values.out}: up to date\n`);
+    io.out(`${options.out}: up to date\n`);
     return 0;
   }
   io.out(diffs.join(""));
   io.err(
-    `${values.out} is stale: run mesh-codegen generate ${positionals[0]} --out ${values.out} and commit the result\n`,
+    `${options.out} is stale: run mesh-codegen generate ${options.module} --out ${options.out} and commit the result\n`,
   );
   return 1;
 }

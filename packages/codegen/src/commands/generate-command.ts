@@ -1,9 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { writeOutput } from "../output/write-output.js";
 import { formatProblem } from "../problems.js";
-import { apiOutput } from "./api-output.js";
-import { type CliIo, UsageError } from "./io.js";
+import { apiOutput, parseApiCommandArgs } from "./api-output.js";
+import type { CliIo } from "./io.js";
 
 export const GENERATE_HELP = `Usage: mesh-codegen generate <api module> --out <dir> [options]
 
@@ -30,40 +29,20 @@ Options:
 
 /** `mesh-codegen generate`. */
 export async function generateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      out: { type: "string" },
-      lock: { type: "string" },
-      export: { type: "string" },
-      "apiexport-version": { type: "string" },
-      "allow-breaking": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
+  const options = parseApiCommandArgs("generate", args);
+  if (!options) {
     io.out(GENERATE_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError("generate needs exactly one API module");
-  if (!values.out) throw new UsageError("generate needs --out <dir>");
-  const output = await apiOutput({
-    module: positionals[0]!,
-    out: values.out,
-    ...(values.lock && { lock: values.lock }),
-    ...(values.export && { exportName: values.export }),
-    ...(values["apiexport-version"] && { apiExportVersion: values["apiexport-version"] }),
-    allowBreaking: values["allow-breaking"] ?? false,
-  });
+  const output = await apiOutput(options);
   for (const w of output.result.warnings) io.err(`${formatProblem(w)}\n`);
-  const { written, removed } = writeOutput(values.out, output.files);
+  const { written, removed } = writeOutput(options.out, output.files);
   if (output.lockOutside !== undefined) writeFileSync(output.lockPath, output.lockOutside);
   const changed = written.length + removed.length;
   io.out(
     changed === 0
-      ? `${values.out}: up to date\n`
-      : `${values.out}: ${written
+      ? `${options.out}: up to date\n`
+      : `${options.out}: ${written
           .map((f) => `wrote ${f}`)
           .concat(removed.map((f) => `removed ${f}`))
           .join(", ")}\n`,
