@@ -44,8 +44,9 @@ export {
   type ReadinessCheck,
   startHealthServer,
 } from "./observability/health-server.js";
-export { createLogger, REDACT_PATHS } from "./observability/logger.js";
+export { createLogger } from "./observability/logger.js";
 export { RuntimeMetrics } from "./observability/metrics.js";
+export { isSensitiveKey, REDACTED, redact, redactString } from "./observability/redact.js";
 export { type ClaimProblem, type ClaimRef, explainClaimFailure } from "./provider/claims.js";
 // provider: the glue providers use
 export {
