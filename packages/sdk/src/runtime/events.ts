@@ -35,12 +35,13 @@ export interface EndpointsEvent {
 }
 
 /**
- * A workspace's binding became Ready (`engaged`) or went away (`disengaged`). Its objects are
- * reported `added` after `engaged` and `deleted` before `disengaged`; drop any pending work for a
- * disengaged workspace.
+ * A workspace's binding became Ready (`engaged`), is being deleted (`terminating`: kcp has marked
+ * its objects deleted and waits for their finalizers; only deletions should be processed), or is
+ * gone (`disengaged`). Objects are reported `added` after `engaged` and `deleted` before
+ * `disengaged`; drop any pending work and per-workspace state for a disengaged workspace.
  */
 export interface WorkspaceEvent {
-  readonly type: "engaged" | "disengaged";
+  readonly type: "engaged" | "terminating" | "disengaged";
   readonly workspace: string;
   readonly endpoint: string;
 }

@@ -87,6 +87,7 @@ export class Store<T = KubeObject, I extends string = string> {
         }
         return;
       case "engaged":
+      case "terminating":
         return;
     }
   }

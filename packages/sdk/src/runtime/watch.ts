@@ -201,13 +201,8 @@ export function watch<T = KubeObject>(
         for (const url of wanted) {
           if (!sessions.has(url)) {
             log?.info({ endpoint: url }, "endpoint added");
-            const session = new EndpointSession(
-              url,
-              target,
-              { ...options, ...(log && { logger: log }) },
-              stats,
-              emit,
-            );
+            // The session's watchers add resource and endpoint themselves: hand them the bare logger.
+            const session = new EndpointSession(url, target, options, stats, emit);
             sessions.set(url, session);
             session.start();
           }

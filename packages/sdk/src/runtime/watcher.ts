@@ -145,7 +145,9 @@ export class Watcher<T = KubeObject> {
         ev.type !== "deleted" &&
         (!ev.old || ev.old.resourceVersion !== ev.resourceVersion)
       ) {
-        this.log?.warn(
+        // Debug only: the controller reports an invalid object once per generation, in the
+        // object's status and at warn level; several watches of one object must not repeat it.
+        this.log?.debug(
           { workspace: ev.workspace, namespace: ev.namespace, name: ev.name, issues: ev.issues },
           "object does not fit the schema; cached and streamed flagged invalid",
         );

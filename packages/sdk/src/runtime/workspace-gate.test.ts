@@ -59,4 +59,72 @@ describe("WorkspaceGate", () => {
     expect(out.slice(8)).toEqual(["engaged ws1"]);
     expect(relists).toBe(1);
   });
+
+  it("keeps a workspace whose binding is being deleted as terminating until the binding is gone", () => {
+    const out: string[] = [];
+    const gate = new WorkspaceGate<KubeObject>({
+      endpoint: EP,
+      exportName: "widgets",
+      emit: (e: WatchEvent) =>
+        out.push("key" in e ? `${e.type} ${e.key}` : "workspace" in e ? `${e.type} ${e.workspace}` : e.type),
+      relist: () => undefined,
+    });
+    const deleting = (type: ObjectEvent["type"], ws: string) =>
+      item(type, ws, "widgets", {
+        metadata: {
+          name: "widgets",
+          deletionTimestamp: "2026-01-01T00:00:00Z",
+          annotations: { "kcp.io/cluster": ws },
+        },
+        spec: { reference: { export: { name: "widgets" } } },
+        status: { phase: "Bound" },
+      });
+    gate.onBindingEvent(binding("added", "ws1", "Bound"));
+    gate.onObjectEvent(item("added", "ws1", "a"));
+    gate.onBindingEvent(deleting("modified", "ws1"));
+    // kcp marks the objects deleted; their events still flow so finalizers can run.
+    gate.onObjectEvent(
+      item("modified", "ws1", "a", {
+        metadata: { name: "a", deletionTimestamp: "x", annotations: { "kcp.io/cluster": "ws1" } },
+      }),
+    );
+    gate.onObjectEvent(item("deleted", "ws1", "a"));
+    expect(out).toEqual([
+      "engaged ws1",
+      "added ws1//a",
+      "terminating ws1",
+      "modified ws1//a",
+      "deleted ws1//a",
+    ]);
+    gate.onBindingEvent(deleting("deleted", "ws1"));
+    expect(out.slice(5)).toEqual(["disengaged ws1"]);
+  });
+
+  it("engages a workspace found terminating at start-up, so a restarted provider can finish its finalizers", () => {
+    const out: string[] = [];
+    const gate = new WorkspaceGate<KubeObject>({
+      endpoint: EP,
+      exportName: "widgets",
+      emit: (e: WatchEvent) =>
+        out.push("key" in e ? `${e.type} ${e.key}` : "workspace" in e ? `${e.type} ${e.workspace}` : e.type),
+      relist: () => undefined,
+    });
+    gate.onObjectEvent(
+      item(
+        "added",
+        "ws1",
+        "a",
+        { metadata: { name: "a", deletionTimestamp: "x", annotations: { "kcp.io/cluster": "ws1" } } },
+        true,
+      ),
+    );
+    gate.onBindingEvent(
+      item("added", "ws1", "widgets", {
+        metadata: { name: "widgets", deletionTimestamp: "x", annotations: { "kcp.io/cluster": "ws1" } },
+        spec: { reference: { export: { name: "widgets" } } },
+        status: { phase: "Bound" },
+      }),
+    );
+    expect(out).toEqual(["engaged ws1", "terminating ws1", "added ws1//a"]);
+  });
 });

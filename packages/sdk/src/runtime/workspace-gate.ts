@@ -30,16 +30,21 @@ export interface WorkspaceGateOptions<T> {
 
 /**
  * Lets the objects of a workspace through only while the workspace is engaged, i.e. has an
- * APIBinding to the export that became Ready and was not deleted since (what
- * multicluster-provider does). Objects that arrive before their binding is Ready are held and
- * released as `added` on engagement; on disengagement the workspace's objects are reported
- * `deleted`, then `disengaged`, and everything held for it is dropped.
+ * APIBinding to the export that became Ready (what multicluster-provider does). Objects that arrive
+ * before their binding is Ready are held and released as `added` on engagement.
+ *
+ * A binding that is being deleted does not end the engagement: kcp marks every bound object
+ * deleted and keeps the binding (`SomeFinalizersRemain`) until their finalizers are gone, so the
+ * provider must still see those objects to finalize them. The workspace turns `terminating`, and
+ * a terminating binding found at start-up engages its workspace as terminating. Only when no
+ * binding is left are the workspace's objects reported `deleted`, then `disengaged`.
  *
  * The objects' `init-done` is held until the bindings have been listed too, so that a store's
  * `waitForSync` means "all objects of all engaged workspaces".
  */
 export class WorkspaceGate<T> {
-  private readonly engaged = new Set<string>();
+  /** Engaged workspaces and whether they are terminating (their bindings are being deleted). */
+  private readonly engaged = new Map<string, "active" | "terminating">();
   /** Workspaces disengaged since: their events are ignored until they engage again. */
   private readonly released = new Set<string>();
   private readonly held = new Map<string, Map<string, Item<T>>>();
@@ -52,9 +57,9 @@ export class WorkspaceGate<T> {
 
   constructor(private readonly options: WorkspaceGateOptions<T>) {}
 
-  /** Workspaces engaged now. */
+  /** Workspaces engaged now (terminating ones included). */
   get workspaces(): ReadonlySet<string> {
-    return this.engaged;
+    return new Set(this.engaged.keys());
   }
 
   /** An event of the objects' watcher. */
@@ -113,24 +118,50 @@ export class WorkspaceGate<T> {
     }
     if (perWs?.size === 0) this.bindings.delete(ws);
     const states = [...(perWs?.values() ?? [])];
-    // Engage on Ready; stay engaged while a binding exists (a Ready binding that turns not-Ready for
-    // a moment keeps its workspace); disengage once every binding is gone or going.
-    if (!this.engaged.has(ws) && states.includes("ready")) this.engage(ws);
-    else if (this.engaged.has(ws) && states.every((s) => s === "deleting")) this.disengage(ws);
+    const current = this.engaged.get(ws);
+    // A Ready binding engages; one that turns not-Ready for a moment keeps its workspace; one
+    // being deleted (and none Ready) makes it terminating; none left at all disengages it.
+    if (states.includes("ready")) {
+      if (current !== "active") this.engage(ws, "active");
+    } else if (states.includes("deleting")) {
+      if (current !== "terminating") this.engage(ws, "terminating");
+    } else if (current !== undefined && states.length === 0) {
+      this.disengage(ws);
+    }
   }
 
   /** Reports every engaged workspace's objects deleted and disengages them; the gate ignores everything afterwards. */
   close(): void {
     this.closing = true;
-    for (const ws of [...this.engaged]) this.disengage(ws);
+    for (const ws of [...this.engaged.keys()]) this.disengage(ws);
     this.held.clear();
     this.closed = true;
   }
 
-  private engage(ws: string): void {
-    this.engaged.add(ws);
-    this.options.logger?.info({ workspace: ws }, "workspace engaged");
+  private engage(ws: string, state: "active" | "terminating"): void {
+    const before = this.engaged.get(ws);
+    this.engaged.set(ws, state);
+    if (before !== undefined) {
+      // Already flowing: only the state changes.
+      this.options.logger?.info(
+        { workspace: ws, state },
+        `workspace ${state === "terminating" ? "terminating: its binding is being deleted" : "engaged again"}`,
+      );
+      this.options.emit({
+        type: state === "terminating" ? "terminating" : "engaged",
+        workspace: ws,
+        endpoint: this.options.endpoint,
+      });
+      return;
+    }
+    this.options.logger?.info(
+      { workspace: ws, ...(state === "terminating" && { state }) },
+      "workspace engaged",
+    );
     this.options.emit({ type: "engaged", workspace: ws, endpoint: this.options.endpoint });
+    if (state === "terminating") {
+      this.options.emit({ type: "terminating", workspace: ws, endpoint: this.options.endpoint });
+    }
     if (this.released.delete(ws)) {
       // Its objects were dropped on disengagement: only a relist brings them back.
       this.options.relist();
