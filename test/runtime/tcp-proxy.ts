@@ -9,11 +9,18 @@ export interface TcpProxy {
   readonly cuts: number;
   /** Destroys a random share (0..1) of the open connections, both sides at once. */
   cut(share?: number): void;
+  /**
+   * Makes every open connection silent: no byte passes either way any more and neither side is
+   * closed (no FIN, no RST), as a dead peer behind a NAT or a hung middlebox looks. New
+   * connections pass as usual. Returns how many went silent.
+   */
+  silence(): number;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const pairs = new Set<[net.Socket, net.Socket]>();
+  const silenced = new Set<net.Socket>();
   let cuts = 0;
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, "127.0.0.1");
@@ -50,8 +57,27 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         }
       }
     },
+    silence() {
+      const n = pairs.size;
+      for (const pair of [...pairs]) {
+        pairs.delete(pair);
+        const [a, b] = pair;
+        a.unpipe(b);
+        b.unpipe(a);
+        // Read and drop whatever still arrives, so neither side sees back-pressure or an end.
+        for (const s of pair) {
+          s.removeAllListeners("data");
+          s.on("data", () => undefined);
+          s.removeAllListeners("end");
+          s.on("end", () => undefined);
+          silenced.add(s);
+        }
+      }
+      return n;
+    },
     close: () =>
       new Promise<void>((r) => {
+        for (const s of silenced) s.destroy();
         for (const [a, b] of pairs) {
           a.destroy();
           b.destroy();

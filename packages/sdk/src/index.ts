@@ -14,7 +14,12 @@ export {
   READY,
   setCondition,
 } from "./controller/conditions.js";
-export { Controller, type ControllerOptions } from "./controller/controller.js";
+export {
+  Controller,
+  type ControllerOptions,
+  type InvalidResult,
+  type ShutdownResult,
+} from "./controller/controller.js";
 export { PendingError, TerminalError } from "./controller/errors.js";
 export { addFinalizerPatch, type JsonPatchOp, removeFinalizerPatch } from "./controller/finalizers.js";
 export { type LeaderElectionOptions, LeaderElector } from "./controller/leader-election.js";
@@ -51,6 +56,7 @@ export { type ClaimProblem, type ClaimRef, explainClaimFailure } from "./provide
 // provider: the glue providers use
 export {
   createProvider,
+  type InvalidHandler,
   Provider,
   type ProviderOptions,
   type ReconcileHandler,
@@ -58,10 +64,19 @@ export {
   type RelatedWatch,
   SECRETS,
   type StatusInput,
+  type StopResult,
 } from "./provider/provider.js";
 export { resourceTarget, statusValidator } from "./provider/resource-target.js";
+export { ProviderStartError } from "./provider/startup-checks.js";
 // runtime: list/watch, store, workspaces (packages/sdk/src/runtime)
 export * from "./runtime/index.js";
-export { KubeApiError, KubeClient, type KubeRequest, type Query } from "./transport/kube-client.js";
+export {
+  KubeApiError,
+  KubeClient,
+  type KubeClientOptions,
+  type KubeRequest,
+  KubeTimeoutError,
+  type Query,
+} from "./transport/kube-client.js";
 export { KubeConfigError, type KubeConfigSource, loadKubeConfig } from "./transport/kube-config.js";
 export { CLUSTER_ANNOTATION, type KubeObject, type ObjectMeta, workspaceOf } from "./util/objects.js";

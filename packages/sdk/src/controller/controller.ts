@@ -5,6 +5,7 @@ import type { RuntimeMetrics } from "../observability/metrics.js";
 import type { KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
 import { type Condition, type ConditionInput, READY, setCondition } from "./conditions.js";
+import { consumerMessage } from "./consumer-message.js";
 import { PendingError, TerminalError } from "./errors.js";
 import { addFinalizerPatch, removeFinalizerPatch } from "./finalizers.js";
 import { keyString, type ObjectKey, type ResourceCoordinates } from "./object-paths.js";
@@ -25,6 +26,17 @@ export interface ControllerOptions<Obj extends KubeObject, Status> {
   handler: (obj: Obj, ctx: ReconcileContext) => Promise<ReconcileResult<Status> | undefined | void>;
   /** Cleanup on delete; when set, the runtime keeps a finalizer on every object. */
   finalize?: (obj: Obj, ctx: ReconcileContext) => Promise<void>;
+  /**
+   * Called for an object that fails its schema, to withdraw what the last valid version caused;
+   * what it returns becomes the runtime's whole status (fields written for the valid version go).
+   * Without it the last status stays and only `Ready` turns False.
+   */
+  onInvalid?: (
+    obj: KubeObject,
+    issues: readonly ObjectIssue[],
+    ctx: ReconcileContext,
+    // biome-ignore lint/suspicious/noConfusingVoidType: nothing to report is a valid answer
+  ) => Promise<InvalidResult<Status> | undefined | void>;
   /** Finalizer name; default `<group>/<controller name>`. */
   finalizerName?: string;
   /** Checks a status before it is written; returns issues when it does not fit the schema. */
@@ -37,11 +49,26 @@ export interface ControllerOptions<Obj extends KubeObject, Status> {
   fieldManager?: string;
   logger: Logger;
   metrics?: RuntimeMetrics;
-  /** Whether a workspace is still engaged; reconciles of others are dropped. */
-  isEngaged?: (workspace: string) => boolean;
+  /**
+   * Whether a workspace is engaged (`active`), has its binding being deleted (`terminating`: only
+   * deletions are processed, nothing new is started) or is gone (`undefined`: its work is dropped).
+   * Default: every workspace is active.
+   */
+  workspaceState?: (workspace: string) => "active" | "terminating" | undefined;
   backoff?: BackoffOptions;
   /** How long to wait for the cache to show the runtime's own last write (default 5 s). */
   cacheWaitTimeoutMs?: number;
+}
+
+/** What an `onInvalid` handler returns: the status to show while the object is invalid. */
+export interface InvalidResult<Status> {
+  status?: Partial<Status>;
+}
+
+/** How a {@link Controller.shutdown} ended. */
+export interface ShutdownResult {
+  /** Keys (`workspace/namespace/name`) of reconciles still running after the drain and the grace. */
+  stuck: string[];
 }
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -132,30 +159,39 @@ export class Controller<Obj extends KubeObject, Status> {
 
   /**
    * Stops taking work, lets running reconciles finish for up to `timeoutMs`, then aborts their
-   * signals. A reconcile aborted this way writes nothing, so no status is half-written.
+   * signals and gives them `graceMs` more. A reconcile aborted this way writes nothing, so no
+   * status is half-written. Always returns: a handler that ignores its signal is reported in
+   * `stuck`, not waited for.
    */
-  async shutdown(timeoutMs = 30_000): Promise<void> {
+  async shutdown(timeoutMs = 30_000, graceMs = 5_000): Promise<ShutdownResult> {
     this.queue.shutDown();
-    const running = [...this.inFlight.values()];
-    if (running.length > 0) {
-      this.log.info({ running: running.length, timeoutMs }, "waiting for running reconciles to finish");
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timedOut = new Promise<"timeout">((r) => {
-        timer = setTimeout(() => r("timeout"), timeoutMs);
-      });
-      const result = await Promise.race([
-        Promise.all(running.map((r) => r.promise)).then(() => "done"),
-        timedOut,
-      ]);
-      clearTimeout(timer);
-      if (result === "timeout") {
+    if (this.inFlight.size > 0) {
+      this.log.info({ running: this.inFlight.size, timeoutMs }, "waiting for running reconciles to finish");
+      if (
+        !(await settledWithin(
+          [...this.inFlight.values()].map((r) => r.promise),
+          timeoutMs,
+        ))
+      ) {
         this.log.warn({ running: this.inFlight.size }, "drain timeout passed: aborting running reconciles");
         for (const r of this.inFlight.values()) r.abort.abort(new Error("provider shutting down"));
-        await Promise.allSettled([...this.inFlight.values()].map((r) => r.promise));
+        await settledWithin(
+          [...this.inFlight.values()].map((r) => r.promise),
+          graceMs,
+        );
       }
     }
-    await Promise.all(this.workers);
+    const stuck = [...this.inFlight.keys()];
+    if (stuck.length > 0) {
+      this.log.error(
+        { stuck, graceMs },
+        `${stuck.length} reconcile(s) still running after the drain timeout and the grace: their handlers ignore ctx.signal`,
+      );
+    } else {
+      await Promise.all(this.workers);
+    }
     this.running = false;
+    return { stuck };
   }
 
   private async work(): Promise<void> {
@@ -231,7 +267,8 @@ export class Controller<Obj extends KubeObject, Status> {
       reconcileId,
     });
     const id = keyString(key);
-    if (this.opts.isEngaged && !this.opts.isEngaged(key.workspace)) {
+    const wsState = this.opts.workspaceState ? this.opts.workspaceState(key.workspace) : "active";
+    if (wsState === undefined) {
       log.debug("workspace no longer engaged: dropping");
       this.queue.forget(key);
       return;
@@ -256,21 +293,31 @@ export class Controller<Obj extends KubeObject, Status> {
     };
     let result = "success";
     try {
-      if (entry.issues && entry.issues.length > 0 && !obj.metadata.deletionTimestamp) {
-        result = "invalid";
-        await this.reportInvalid(key, entry, log);
-        this.queue.forget(key);
-        return;
-      }
       if (obj.metadata.deletionTimestamp) {
         await this.runFinalizer(key, entry, ctx);
         this.queue.forget(key);
         return;
       }
+      if (wsState === "terminating") {
+        // The consumer is unbinding: kcp is about to mark this object deleted; start nothing new.
+        result = "skipped";
+        log.debug("workspace terminating: only deletions are processed");
+        this.queue.forget(key);
+        return;
+      }
+      if (entry.issues && entry.issues.length > 0) {
+        result = "invalid";
+        await this.reportInvalid(key, entry, ctx);
+        this.queue.forget(key);
+        return;
+      }
       if (this.finalizer && !obj.metadata.finalizers?.includes(this.finalizer)) {
         const finalizer = this.finalizer;
-        const patched = await this.writer(entry.endpoint).patchWithRetry(key, obj, (o) =>
-          addFinalizerPatch(o.metadata, finalizer),
+        const patched = await this.writer(entry.endpoint).patchWithRetry(
+          key,
+          obj,
+          (o) => addFinalizerPatch(o.metadata, finalizer),
+          signal,
         );
         if (!patched) return;
         this.noteWrite(id, patched);
@@ -297,7 +344,8 @@ export class Controller<Obj extends KubeObject, Status> {
           "InvalidStatus",
         );
       }
-      if (out.status !== undefined || conditions.length > 0) await this.applyStatus(key, entry, status);
+      if (out.status !== undefined || conditions.length > 0)
+        await this.applyStatus(key, entry, status, signal);
       this.queue.forget(key);
       if (out.requeueAfter !== undefined && out.requeueAfter > 0) {
         result = "requeue_after";
@@ -309,7 +357,7 @@ export class Controller<Obj extends KubeObject, Status> {
         log.warn({ err }, "reconcile aborted by shutdown; no status written");
         return;
       }
-      result = await this.handleError(key, entry, err, log);
+      result = await this.handleError(key, entry, err, log, signal);
     } finally {
       m?.reconcileTotal.inc({ controller: name, result, workspace: key.workspace });
       m?.reconcileTime.observe({ controller: name }, ms(start) / 1000);
@@ -317,26 +365,32 @@ export class Controller<Obj extends KubeObject, Status> {
     }
   }
 
-  private async handleError(key: ObjectKey, entry: CachedEntry, err: unknown, log: Logger): Promise<string> {
+  private async handleError(
+    key: ObjectKey,
+    entry: CachedEntry,
+    err: unknown,
+    log: Logger,
+    signal: AbortSignal,
+  ): Promise<string> {
     const m = this.opts.metrics;
     let condition: ConditionInput;
     let result: string;
     if (err instanceof TerminalError) {
       result = "terminal_error";
-      condition = { type: READY, status: "False", reason: err.reason, message: err.message };
+      condition = { type: READY, status: "False", reason: err.reason, message: consumerMessage(err) };
       log.error({ err }, "reconcile failed permanently; not retrying until the object changes");
       this.queue.forget(key);
     } else if (err instanceof PendingError) {
       result = "requeue_after";
       // Waiting is not failing: Unknown, as Platform Mesh's subroutines report a pending step.
-      condition = { type: READY, status: "Unknown", reason: err.reason, message: err.message };
+      condition = { type: READY, status: "Unknown", reason: err.reason, message: consumerMessage(err) };
       log.info({ reason: err.reason, retryAfterMs: err.retryAfterMs }, err.message);
       this.queue.forget(key);
       this.queue.addAfter(key, err.retryAfterMs);
     } else {
       result = "error";
-      const message = err instanceof Error ? err.message : String(err);
-      condition = { type: READY, status: "False", reason: "ReconcileError", message };
+      // The consumer sees what failed in its terms; URLs and identities stay in the provider's log.
+      condition = { type: READY, status: "False", reason: "ReconcileError", message: consumerMessage(err) };
       m?.reconcileErrors.inc({ controller: this.opts.name, workspace: key.workspace });
       const delay = this.queue.addRateLimited(key);
       log.error({ err, retryInMs: delay }, "reconcile failed; retrying with backoff");
@@ -347,6 +401,7 @@ export class Controller<Obj extends KubeObject, Status> {
           key,
           entry,
           this.conditionsFor(entry.object, undefined, undefined, condition),
+          signal,
         );
       }
     } catch (writeErr) {
@@ -355,23 +410,34 @@ export class Controller<Obj extends KubeObject, Status> {
     return result;
   }
 
-  private async reportInvalid(key: ObjectKey, entry: CachedEntry, log: Logger): Promise<void> {
+  /**
+   * An object that fails its schema: `Ready=False, InvalidSpec` naming the fields, logged once per
+   * generation. With `onInvalid`, the provider withdraws its effect and its answer replaces the
+   * runtime's whole status; without it the last valid status stays.
+   */
+  private async reportInvalid(key: ObjectKey, entry: CachedEntry, ctx: ReconcileContext): Promise<void> {
     const id = keyString(key);
-    const message = issuesMessage(entry.issues ?? []);
+    const issues = entry.issues ?? [];
+    const message = issuesMessage(issues);
     const gen = String(entry.object.metadata.generation ?? "");
     if (this.reportedInvalid.get(id) !== gen) {
       this.reportedInvalid.set(id, gen);
-      log.warn({ issues: entry.issues }, `invalid ${this.opts.resource.kind}: ${message}`);
+      ctx.log.warn({ issues }, `invalid ${this.opts.resource.kind}: ${message}`);
+    }
+    const ready: ConditionInput = { type: READY, status: "False", reason: "InvalidSpec", message };
+    if (this.opts.onInvalid) {
+      const out = (await this.opts.onInvalid(entry.object, issues, ctx)) ?? {};
+      if (ctx.signal.aborted) return;
+      const handlerStatus = (out.status ?? {}) as Record<string, unknown>;
+      const conditions = this.conditionsFor(entry.object, handlerStatus.conditions, undefined, ready);
+      await this.applyStatus(key, entry, { ...handlerStatus, conditions }, ctx.signal);
+      return;
     }
     await this.reportConditions(
       key,
       entry,
-      this.conditionsFor(entry.object, undefined, undefined, {
-        type: READY,
-        status: "False",
-        reason: "InvalidSpec",
-        message,
-      }),
+      this.conditionsFor(entry.object, undefined, undefined, ready),
+      ctx.signal,
     );
   }
 
@@ -381,8 +447,11 @@ export class Controller<Obj extends KubeObject, Status> {
     // Same retry rules as reconcile: an error propagates to handleError and backs off.
     await this.opts.finalize!(entry.object as Obj, ctx);
     if (ctx.signal.aborted) return;
-    await this.writer(entry.endpoint).patchWithRetry(key, entry.object, (o) =>
-      removeFinalizerPatch(o.metadata, finalizer),
+    await this.writer(entry.endpoint).patchWithRetry(
+      key,
+      entry.object,
+      (o) => removeFinalizerPatch(o.metadata, finalizer),
+      ctx.signal,
     );
     ctx.log.info("cleanup done, finalizer removed");
   }
@@ -403,33 +472,44 @@ export class Controller<Obj extends KubeObject, Status> {
   }
 
   /**
-   * Writes the handler's status as the runtime's whole status (server-side apply). Skipped when
-   * every field already has that value and no field written before was dropped, so a resync
-   * writes nothing and causes no watch event.
+   * Writes the handler's status as the runtime's whole status. Skipped when every field already
+   * has that value and no field the runtime wrote before is left to remove, so a resync writes
+   * nothing and causes no watch event.
    */
   private async applyStatus(
     key: ObjectKey,
     entry: CachedEntry,
     status: Record<string, unknown>,
+    signal: AbortSignal,
   ): Promise<void> {
     const id = keyString(key);
     const current = (entry.object.status ?? {}) as Record<string, unknown>;
     const keys = Object.keys(status);
-    const before = this.writtenFields.get(id);
-    const unchanged =
-      keys.every((k) => isDeepStrictEqual(current[k], status[k])) &&
-      (before ?? []).every((k) => keys.includes(k));
-    if (unchanged) return;
-    const written = await this.writer(entry.endpoint).applyStatus(key, status);
+    const owned = this.writtenFields.get(id);
+    const extra = Object.keys(current).filter((k) => !keys.includes(k));
+    // After a restart nothing says whether the extra fields are the runtime's: the writer looks.
+    const nothingToRemove =
+      extra.length === 0 || (owned !== undefined && !extra.some((k) => owned.includes(k)));
+    if (nothingToRemove && keys.every((k) => isDeepStrictEqual(current[k], status[k]))) return;
+    const written = await this.writer(entry.endpoint).applyStatus(key, status, {
+      signal,
+      current: entry.object,
+      ...(owned && { owned }),
+    });
     this.writtenFields.set(id, keys);
     if (written) this.noteWrite(id, written);
   }
 
   /** Reports a condition change alone, leaving the rest of the status as it is. */
-  private async reportConditions(key: ObjectKey, entry: CachedEntry, conditions: Condition[]): Promise<void> {
+  private async reportConditions(
+    key: ObjectKey,
+    entry: CachedEntry,
+    conditions: Condition[],
+    signal: AbortSignal,
+  ): Promise<void> {
     const current = (entry.object.status as { conditions?: Condition[] } | undefined)?.conditions;
     if (isDeepStrictEqual(current ?? [], conditions)) return;
-    const written = await this.writer(entry.endpoint).mergeStatus(key, { conditions });
+    const written = await this.writer(entry.endpoint).mergeStatus(key, { conditions }, signal);
     if (written) this.noteWrite(keyString(key), written);
   }
 
@@ -437,4 +517,15 @@ export class Controller<Obj extends KubeObject, Status> {
     const rv = written.metadata.resourceVersion;
     if (rv) this.lastWritten.set(id, rv);
   }
+}
+
+/** Whether all promises settle within `ms`. */
+async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), ms);
+  });
+  const result = await Promise.race([Promise.allSettled(promises).then(() => true as const), timedOut]);
+  clearTimeout(timer);
+  return result;
 }

@@ -66,7 +66,15 @@ export class LeaderElector {
     for (;;) {
       if (this.stopped || signal?.aborted)
         throw new Error("leader election stopped before acquiring the lease");
-      if (await this.tryAcquireOrRenew()) break;
+      const acquired = await this.tryAcquireOrRenew().catch((err: unknown) => {
+        // A standby keeps trying through API errors; each request has its own deadline.
+        this.options.logger?.warn(
+          { err, lease: this.options.name },
+          "could not read or take the lease; retrying",
+        );
+        return false;
+      });
+      if (acquired) break;
       await new Promise((r) => setTimeout(r, this.retryMs));
     }
     this.options.logger?.info({ lease: this.options.name, identity: this.identity }, "acquired leadership");

@@ -3,52 +3,115 @@ import type { KubeObject } from "../util/objects.js";
 import type { JsonPatchOp } from "./finalizers.js";
 import { type ObjectKey, objectPath, type ResourceCoordinates } from "./object-paths.js";
 
+/** Options of {@link StatusWriter.applyStatus}. */
+export interface ApplyStatusOptions {
+  signal?: AbortSignal;
+  /** The object as last seen (e.g. from the cache); read from the server when absent. */
+  current?: KubeObject;
+  /**
+   * Top-level status fields this writer set last time; read from the object's managedFields
+   * (this field manager's status entry) when absent and needed.
+   */
+  owned?: readonly string[];
+}
+
+type ManagedFieldsEntry = {
+  manager?: string;
+  subresource?: string;
+  fieldsV1?: { "f:status"?: Record<string, unknown> };
+};
+
 /**
- * Writes the parts of consumer objects a provider may write: status (server-side apply on the
- * status subresource, so fields the handler stops setting are removed and fields others own are
- * kept) and finalizers (guarded JSON patches). Never the spec.
+ * Writes the parts of consumer objects a provider may write: status (each top-level field the
+ * provider sets is replaced whole, fields it set before and no longer sets are removed, fields
+ * others wrote are kept) and finalizers (guarded JSON patches). Never the spec.
+ *
+ * Status goes out as a JSON patch, not server-side apply: the APIExport virtual workspace serves
+ * an apply patch as a plain update (its managedFields say `operation: Update`), so apply would
+ * never remove a field the handler stopped setting.
  */
 export class StatusWriter {
   constructor(
     /** Client for the endpoint (virtual workspace URL) the object was seen through. */
     private readonly client: KubeClient,
     private readonly resource: ResourceCoordinates,
-    /** Field manager for server-side apply. */
+    /** Field manager recorded for every write. */
     private readonly fieldManager: string,
   ) {}
 
   /**
-   * Applies `status` as this field manager's whole status. Forced, because the runtime is the
-   * status's owner; a concurrent writer of other fields cannot make it fail.
-   * Resolves with the object as written (its resourceVersion tells the cache what to wait for),
-   * or `undefined` when the object is gone.
+   * Makes `status` this writer's whole status: its top-level fields are written, and the
+   * top-level fields this writer owned before but `status` lacks are removed. A concurrent writer
+   * cannot make it fail (a stale view is re-read and the patch made again). Resolves with the
+   * object as written (its resourceVersion tells the cache what to wait for), or `undefined` when
+   * the object is gone.
    */
-  async applyStatus(key: ObjectKey, status: unknown): Promise<KubeObject | undefined> {
-    const r = this.resource;
-    const body = {
-      apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
-      kind: r.kind,
-      metadata: { name: key.name, ...(r.namespaced && { namespace: key.namespace }) },
-      status,
-    };
-    try {
-      return await this.client.request<KubeObject>({
-        method: "PATCH",
-        path: objectPath(r, key, "status"),
-        query: { fieldManager: this.fieldManager, force: true },
-        body,
-        contentType: "application/apply-patch+yaml",
-      });
-    } catch (err) {
-      if (err instanceof KubeApiError && err.status === 404) return undefined;
-      // Applying to a missing object means "create", which the status subresource of a virtual
-      // workspace refuses with 405: tell that apart from a real refusal.
-      if (err instanceof KubeApiError && err.status === 405) {
-        const exists = await this.client.get(objectPath(r, key));
-        if (!exists) return undefined;
+  async applyStatus(
+    key: ObjectKey,
+    status: Record<string, unknown>,
+    options: ApplyStatusOptions = {},
+  ): Promise<KubeObject | undefined> {
+    const { signal } = options;
+    let current = options.current ?? (await this.read(key, signal));
+    let owned = options.owned;
+    for (let attempt = 0; ; attempt++) {
+      if (!current) return undefined;
+      const have = (current.status ?? undefined) as Record<string, unknown> | undefined;
+      const extra = Object.keys(have ?? {}).filter((k) => !(k in status));
+      if (extra.length > 0 && owned === undefined) {
+        // Only the server's managedFields say which of the extra fields are ours to remove.
+        if (!current.metadata.managedFields) current = await this.read(key, signal);
+        if (!current) return undefined;
+        owned = this.ownedFields(current);
       }
-      throw err;
+      const remove = extra.filter((k) => owned?.includes(k));
+      const ops: JsonPatchOp[] =
+        have === undefined
+          ? [{ op: "add", path: "/status", value: status }]
+          : [
+              ...Object.entries(status).map(
+                ([k, v]): JsonPatchOp => ({ op: "add", path: `/status/${pointerSegment(k)}`, value: v }),
+              ),
+              ...remove.map((k): JsonPatchOp => ({ op: "remove", path: `/status/${pointerSegment(k)}` })),
+            ];
+      try {
+        return await this.client.request<KubeObject>({
+          method: "PATCH",
+          path: objectPath(this.resource, key, "status"),
+          query: { fieldManager: this.fieldManager },
+          body: ops,
+          contentType: "application/json-patch+json",
+          ...(signal && { signal }),
+        });
+      } catch (err) {
+        if (err instanceof KubeApiError && err.status === 404) return undefined;
+        // A field removed or a status created meanwhile: look again and make the patch anew.
+        const stale = err instanceof KubeApiError && (err.status === 409 || err.status === 422);
+        if (!stale || attempt >= 4) throw err;
+        current = await this.read(key, signal);
+      }
     }
+  }
+
+  /** Top-level status fields this writer's field manager owns, from an object's managedFields. */
+  ownedFields(obj: KubeObject): string[] {
+    const entries = (obj.metadata.managedFields ?? []) as ManagedFieldsEntry[];
+    const out = new Set<string>();
+    for (const e of entries) {
+      if (e.manager !== this.fieldManager) continue;
+      for (const k of Object.keys(e.fieldsV1?.["f:status"] ?? {}))
+        if (k.startsWith("f:")) out.add(k.slice(2));
+    }
+    return [...out];
+  }
+
+  private read(key: ObjectKey, signal: AbortSignal | undefined): Promise<KubeObject | undefined> {
+    return this.client
+      .request<KubeObject>({ path: objectPath(this.resource, key), ...(signal && { signal }) })
+      .catch((err: unknown) => {
+        if (err instanceof KubeApiError && err.status === 404) return undefined;
+        throw err;
+      });
   }
 
   /**
@@ -56,7 +119,11 @@ export class StatusWriter {
    * patch): used to report a failure in the conditions while leaving the rest of the status as the
    * last successful reconcile wrote it. Resolves `undefined` when the object is gone.
    */
-  async mergeStatus(key: ObjectKey, partial: Record<string, unknown>): Promise<KubeObject | undefined> {
+  async mergeStatus(
+    key: ObjectKey,
+    partial: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<KubeObject | undefined> {
     try {
       return await this.client.request<KubeObject>({
         method: "PATCH",
@@ -64,6 +131,7 @@ export class StatusWriter {
         query: { fieldManager: this.fieldManager },
         body: { status: partial },
         contentType: "application/merge-patch+json",
+        ...(signal && { signal }),
       });
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 404) return undefined;
@@ -80,6 +148,7 @@ export class StatusWriter {
     key: ObjectKey,
     current: KubeObject,
     makePatch: (obj: KubeObject) => JsonPatchOp[] | undefined,
+    signal?: AbortSignal,
     attempts = 5,
   ): Promise<KubeObject | undefined> {
     let obj: KubeObject | undefined = current;
@@ -92,6 +161,7 @@ export class StatusWriter {
           path: objectPath(this.resource, key),
           body: patch,
           contentType: "application/json-patch+json",
+          ...(signal && { signal }),
         });
       } catch (err) {
         if (err instanceof KubeApiError && err.status === 404) return undefined;
@@ -102,4 +172,9 @@ export class StatusWriter {
       }
     }
   }
+}
+
+/** A JSON pointer segment (RFC 6901). */
+function pointerSegment(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }

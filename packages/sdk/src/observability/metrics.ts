@@ -19,6 +19,7 @@ export class RuntimeMetrics {
   readonly cachedObjects: Gauge<"resource" | "workspace">;
   readonly engagedWorkspaces: Gauge<"export">;
   readonly invalidObjects: Gauge<"resource">;
+  readonly notReady: Gauge<"reason">;
   /** Called before each scrape, to set gauges that are cheaper to compute than to track (cache sizes). */
   readonly onCollect: (() => void)[] = [];
 
@@ -27,7 +28,7 @@ export class RuntimeMetrics {
     const r = [registry];
     this.reconcileTotal = new Counter({
       name: "controller_runtime_reconcile_total",
-      help: "Total number of reconciliations per controller and result (success, error, requeue, requeue_after, terminal_error, invalid)",
+      help: "Total number of reconciliations per controller and result (success, error, requeue_after, terminal_error, invalid, skipped, aborted)",
       labelNames: ["controller", "result", "workspace"],
       registers: r,
     });
@@ -101,6 +102,12 @@ export class RuntimeMetrics {
       name: "kcp_mesh_invalid_objects",
       help: "Cached objects that fail their resource's schema",
       labelNames: ["resource"],
+      registers: r,
+    });
+    this.notReady = new Gauge({
+      name: "kcp_mesh_provider_not_ready",
+      help: "1 for the reason the provider is not ready (as /readyz says), absent when ready",
+      labelNames: ["reason"],
       registers: r,
     });
   }

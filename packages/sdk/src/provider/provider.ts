@@ -4,10 +4,10 @@ import { type Subscription, share } from "rxjs";
 import type { Infer } from "../api/infer.js";
 import type { AnyResource } from "../api/resource.js";
 import type { StandardSchemaV1 } from "../api/standard-schema.js";
-import { Controller } from "../controller/controller.js";
+import { Controller, type ControllerOptions } from "../controller/controller.js";
 import { LeaderElector } from "../controller/leader-election.js";
 import type { ObjectKey, ResourceCoordinates } from "../controller/object-paths.js";
-import type { ReconcileContext, ReconcileResult } from "../controller/reconcile-types.js";
+import type { ObjectIssue, ReconcileContext, ReconcileResult } from "../controller/reconcile-types.js";
 import type { BackoffOptions as QueueBackoff } from "../controller/work-queue.js";
 import { startHealthServer } from "../observability/health-server.js";
 import { createLogger, withRedaction } from "../observability/logger.js";
@@ -22,6 +22,7 @@ import { KubeClient } from "../transport/kube-client.js";
 import type { KubeConfigSource } from "../transport/kube-config.js";
 import type { KubeObject } from "../util/objects.js";
 import { resourceTarget, statusValidator } from "./resource-target.js";
+import { checkProviderSetup, ProviderStartError } from "./startup-checks.js";
 
 /** The status a handler of resource `R` may return: the input side of its status schema. */
 export type StatusInput<R extends AnyResource> = R["versions"][R["storageVersion"]] extends {
@@ -50,10 +51,34 @@ export interface RelatedWatch {
   map?: (item: Item<KubeObject>) => ObjectKey[];
 }
 
+/**
+ * Withdraws what a valid version of an object caused, once the object fails its schema, and
+ * returns the status to show meanwhile (it replaces every status field the runtime wrote before).
+ */
+export type InvalidHandler<R extends AnyResource> = (
+  obj: KubeObject,
+  issues: readonly ObjectIssue[],
+  ctx: ReconcileContext,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to show returns nothing
+) => Promise<{ status?: Partial<StatusInput<R>> } | undefined | void>;
+
 /** Options of {@link Provider.reconcile}. */
 export interface ReconcileOptions<R extends AnyResource> {
-  /** Cleanup on delete; with it, the runtime keeps a finalizer on every object of the resource. */
+  /**
+   * Cleanup on delete; with it, the runtime keeps a finalizer on every object of the resource.
+   * It also runs when a consumer unbinds the export or deletes its workspace (kcp deletes the
+   * objects and waits for their finalizers). The object is the last one stored, which may fail
+   * the schema if it turned invalid before it was deleted.
+   */
   finalize?: (obj: Infer<R>, ctx: ReconcileContext) => Promise<void>;
+  /**
+   * An object turned invalid (fails the zod schema): withdraw its effect here. What it returns
+   * becomes the whole status the runtime writes, with `Ready=False, InvalidSpec`; fields the
+   * last valid reconcile wrote are removed. Without `onInvalid` the effect and the last valid
+   * status stay, and only `Ready` turns False. When the object is valid again, the reconcile
+   * handler runs as usual.
+   */
+  onInvalid?: InvalidHandler<R>;
   /** Finalizer name; default `<group>/<plural>`. */
   finalizerName?: string;
   /** Reconcile owners when these change (e.g. Secrets under a permission claim). */
@@ -94,10 +119,28 @@ export interface ProviderOptions {
   leaderElection?: boolean | { leaseName?: string; namespace?: string; identity?: string };
   /** On SIGTERM/SIGINT, how long running reconciles may take to finish (default 30 s). */
   shutdownTimeoutMs?: number;
+  /**
+   * After the drain timeout, how long aborted reconciles get to return (default 5 s). Past it
+   * `stop()` returns anyway, naming them; on a signal the process exits with code 1.
+   */
+  shutdownGraceMs?: number;
+  /**
+   * Deadline of every read and write (status, finalizers, start-up checks, leases), default 30 s.
+   * Watches have none: a silent watch is detected by inactivity instead.
+   */
+  requestTimeoutMs?: number;
   /** Stop on SIGTERM/SIGINT (default true). */
   handleSignals?: boolean;
   /** Watch tuning (watch `timeoutSeconds`; page size). */
   watch?: { timeoutSeconds?: number; pageSize?: number };
+}
+
+/** How {@link Provider.stop} ended. */
+export interface StopResult {
+  /** False when some reconcile still ran after the drain timeout and the grace. */
+  clean: boolean;
+  /** Keys (`workspace/namespace/name`) of the reconciles still running. */
+  stuck: string[];
 }
 
 /** The core-group Secret resource, e.g. for a `secrets` permission claim. */
@@ -130,20 +173,41 @@ export class Provider {
   private readonly registrations: Registration[] = [];
   private readonly subscriptions: Subscription[] = [];
   private readonly stats = new WatchStats();
-  private readonly engaged = new Set<string>();
+  /** Per workspace, the registrations engaged there and whether its binding is being deleted. */
+  private readonly workspaces = new Map<
+    string,
+    { state: "active" | "terminating"; regs: Set<Registration> }
+  >();
+  private readonly disengageHooks: ((workspace: string) => void | Promise<void>)[] = [];
   private readonly endpointClients = new Map<string, KubeClient>();
   private health: { port: number; close(): Promise<void> } | undefined;
   private elector: LeaderElector | undefined;
   private started = false;
-  private stopping: Promise<void> | undefined;
+  private stopping: Promise<StopResult> | undefined;
+  /** Why the provider is not ready yet (start-up checks), for /readyz and the metric. */
+  private notReadyReason: string | undefined;
+  private readonly credentialsFrom: string;
+  /** Aborts start-up checks and leader election waits when the provider stops first. */
+  private readonly startAbort = new AbortController();
   private readonly signalHandler = () => {
-    void this.stop();
+    void this.stop().then((r) => {
+      // The process would otherwise wait forever for a handler that ignores its signal.
+      if (!r.clean) process.exit(1);
+    });
   };
 
   constructor(private readonly options: ProviderOptions) {
     this.log = options.logger ? withRedaction(options.logger) : createLogger({ name: options.export });
     const source = typeof options.kubeconfig === "string" ? { path: options.kubeconfig } : options.kubeconfig;
-    this.client = KubeClient.fromKubeConfig(source);
+    this.credentialsFrom =
+      typeof options.kubeconfig === "string"
+        ? `kubeconfig ${options.kubeconfig}`
+        : "path" in options.kubeconfig
+          ? `kubeconfig ${options.kubeconfig.path}`
+          : "the given kubeconfig";
+    this.client = KubeClient.fromKubeConfig(source, {
+      ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    });
     this.metrics.onCollect.push(() => {
       this.metrics.cachedObjects.reset();
       this.metrics.invalidObjects.reset();
@@ -212,12 +276,16 @@ export class Provider {
         finalizerName: options.finalizerName ?? `${resource.group}/${resource.plural}`,
       }),
       ...(validateStatus && { validateStatus }),
+      ...(options.onInvalid && {
+        onInvalid: options.onInvalid as unknown as ControllerOptions<KubeObject, unknown>["onInvalid"],
+      }),
       ...(options.readyCondition !== undefined && { readyCondition: options.readyCondition }),
       concurrency: options.concurrency ?? this.options.concurrency ?? 10,
       fieldManager: `${this.options.export}-provider`,
       logger: this.log,
       metrics: this.metrics,
-      isEngaged: (ws) => this.options.virtualWorkspaceUrl !== undefined || this.engaged.has(ws),
+      workspaceState: (ws) =>
+        this.options.virtualWorkspaceUrl !== undefined ? "active" : this.workspaces.get(ws)?.state,
       ...(options.backoff && { backoff: options.backoff }),
     });
     const related = (options.related ?? []).map((w) => ({ watch: w, store: new Store<KubeObject>() }));
@@ -230,6 +298,27 @@ export class Provider {
       reconcileOnStatusChange: options.reconcileOnStatusChange ?? false,
     });
     return this;
+  }
+
+  /**
+   * Registers a hook called once when a workspace leaves the provider (its last APIBinding to the
+   * export is gone, or the workspace was deleted), after its objects' finalizers ran: drop any
+   * per-workspace state here. Errors are logged.
+   *
+   * @example
+   * ```ts
+   * const servers = new Map<string, Server>();
+   * provider.onDisengage((workspace) => servers.get(workspace)?.close());
+   * ```
+   */
+  onDisengage(hook: (workspace: string) => void | Promise<void>): this {
+    this.disengageHooks.push(hook);
+    return this;
+  }
+
+  /** Workspaces engaged now, with `terminating` for those whose binding is being deleted. */
+  engagedWorkspaces(): ReadonlyMap<string, "active" | "terminating"> {
+    return new Map([...this.workspaces].map(([ws, w]) => [ws, w.state]));
   }
 
   /** The cache of a registered resource: get/list by workspace and namespace, `waitForSync`. */
@@ -283,6 +372,25 @@ export class Provider {
     if (this.registrations.length === 0)
       throw new Error("no resource registered: call reconcile() before start()");
     this.started = true;
+    try {
+      await this.startUp();
+    } catch (err) {
+      // Nothing may keep running (health server, signal handlers, leases) after a failed start.
+      const stoppedFirst = this.stopping !== undefined;
+      await this.stop();
+      if (!stoppedFirst) this.log.error({ err }, "provider could not start");
+      throw err;
+    }
+  }
+
+  private setNotReady(reason: string | undefined, code = "starting"): void {
+    this.notReadyReason = reason;
+    this.metrics.notReady.reset();
+    if (reason !== undefined) this.metrics.notReady.set({ reason: code }, 1);
+  }
+
+  private async startUp(): Promise<void> {
+    this.setNotReady("checking credentials and export", "starting");
     const port =
       this.options.metricsPort ?? (process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined);
     if (port !== undefined) {
@@ -291,6 +399,7 @@ export class Provider {
         ...(this.options.metricsHost && { host: this.options.metricsHost }),
         registry: this.metrics.registry,
         readiness: {
+          setup: () => this.notReadyReason,
           "caches-synced": () => (this.synced ? undefined : "caches not synced yet"),
           leader: () =>
             !this.elector || this.elector.isLeader ? undefined : "waiting for leadership (standby replica)",
@@ -301,6 +410,24 @@ export class Provider {
     if (this.options.handleSignals !== false) {
       process.once("SIGTERM", this.signalHandler);
       process.once("SIGINT", this.signalHandler);
+    }
+    if (this.client.skipsTlsVerify) {
+      this.log.warn("the kubeconfig sets insecure-skip-tls-verify: the API server's identity is not checked");
+    }
+    if (this.options.virtualWorkspaceUrl === undefined) {
+      await checkProviderSetup({
+        client: this.client,
+        exportName: this.options.export,
+        credentialsFrom: this.credentialsFrom,
+        logger: this.log,
+        signal: this.startAbort.signal,
+        progress: (reason) => this.setNotReady(reason, "connecting"),
+      }).catch((err: unknown) => {
+        if (err instanceof ProviderStartError) this.setNotReady(err.message, err.reason);
+        throw err;
+      });
+    } else {
+      this.setNotReady(undefined);
     }
     if (this.options.leaderElection) {
       const le = this.options.leaderElection === true ? {} : this.options.leaderElection;
@@ -315,8 +442,9 @@ export class Provider {
       await this.elector.run(() => {
         this.log.error("leadership lost: stopping so that only the leader writes");
         void this.stop();
-      });
+      }, this.startAbort.signal);
     }
+    this.startAbort.signal.throwIfAborted();
     for (const reg of this.registrations) this.startRegistration(reg);
     this.log.info(
       { export: this.options.export, resources: this.registrations.map((r) => r.resource.kind) },
@@ -355,14 +483,11 @@ export class Provider {
               name: item.name,
             });
           }
-        } else if (ev.type === "engaged") {
-          this.engaged.add(ev.workspace);
-          this.metrics.engagedWorkspaces.set({ export: this.options.export }, this.engaged.size);
+        } else if (ev.type === "engaged" || ev.type === "terminating") {
+          this.engage(reg, ev.workspace, ev.type === "engaged" ? "active" : "terminating");
         } else if (ev.type === "disengaged") {
-          this.engaged.delete(ev.workspace);
-          this.metrics.engagedWorkspaces.set({ export: this.options.export }, this.engaged.size);
           reg.controller.dropWorkspace(ev.workspace);
-          this.log.info({ workspace: ev.workspace }, "workspace disengaged: its work is dropped");
+          this.disengage(reg, ev.workspace);
         }
       }),
     );
@@ -385,24 +510,62 @@ export class Provider {
     this.log.debug({ resource: resourceName }, "watching");
   }
 
+  private engage(reg: Registration, workspace: string, state: "active" | "terminating"): void {
+    let w = this.workspaces.get(workspace);
+    if (!w) {
+      w = { state, regs: new Set() };
+      this.workspaces.set(workspace, w);
+    }
+    w.regs.add(reg);
+    if (w.state !== state) {
+      w.state = state;
+      if (state === "terminating") {
+        this.log.info({ workspace }, "workspace terminating: finalizing its objects before it leaves");
+      }
+    }
+    this.metrics.engagedWorkspaces.set({ export: this.options.export }, this.workspaces.size);
+  }
+
+  private disengage(reg: Registration, workspace: string): void {
+    const w = this.workspaces.get(workspace);
+    if (!w) return;
+    w.regs.delete(reg);
+    if (w.regs.size > 0) return;
+    this.workspaces.delete(workspace);
+    this.metrics.engagedWorkspaces.set({ export: this.options.export }, this.workspaces.size);
+    this.log.info({ workspace }, "workspace disengaged: its work is dropped");
+    for (const hook of this.disengageHooks) {
+      Promise.resolve()
+        .then(() => hook(workspace))
+        .catch((err: unknown) => this.log.error({ err, workspace }, "onDisengage hook failed"));
+    }
+  }
+
   /**
-   * Stops: no new work, running reconciles get `shutdownTimeoutMs` to finish (then their signal
-   * aborts and they write nothing), then watches close. Safe to call twice.
+   * Stops: no new work, running reconciles get `shutdownTimeoutMs` to finish, then their signal
+   * aborts (they write nothing) and they get `shutdownGraceMs` more; then watches close. Always
+   * returns, even when a handler ignores its signal: such reconciles are named in the result and
+   * in an error log line (on SIGTERM/SIGINT the process then exits with code 1). Safe to call twice.
    */
-  stop(): Promise<void> {
+  stop(): Promise<StopResult> {
     if (this.stopping) return this.stopping;
     this.stopping = (async () => {
       process.removeListener("SIGTERM", this.signalHandler);
       process.removeListener("SIGINT", this.signalHandler);
+      this.startAbort.abort(new Error("provider stopping"));
       this.log.info("stopping: draining running reconciles");
       const timeout = this.options.shutdownTimeoutMs ?? 30_000;
-      await Promise.all(this.registrations.map((r) => r.controller.shutdown(timeout)));
+      const grace = this.options.shutdownGraceMs ?? 5_000;
+      const results = await Promise.all(this.registrations.map((r) => r.controller.shutdown(timeout, grace)));
+      const stuck = results.flatMap((r) => r.stuck);
       for (const s of this.subscriptions.splice(0)) s.unsubscribe();
       await this.elector?.release().catch(() => undefined);
       await this.health?.close();
       for (const c of this.endpointClients.values()) c.close();
       this.client.close();
-      this.log.info("stopped");
+      if (stuck.length > 0) this.log.error({ stuck }, "stopped with reconciles still running");
+      else this.log.info("stopped");
+      return { clean: stuck.length === 0, stuck };
     })();
     return this.stopping;
   }

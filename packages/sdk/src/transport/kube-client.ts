@@ -1,7 +1,7 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { type KubeConfigSource, loadKubeConfig } from "./kube-config.js";
+import { KubeConfigError, type KubeConfigSource, loadKubeConfig } from "./kube-config.js";
 
 /** Query parameters; `undefined` values are left out. */
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -16,6 +16,34 @@ export interface KubeRequest {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
+  /**
+   * Deadline for the whole request, answer body included, in ms; `0` for none. Default: the
+   * client's `requestTimeoutMs` for {@link KubeClient.request}, none for {@link KubeClient.open}
+   * (watches and lists detect dead connections by inactivity instead).
+   */
+  timeoutMs?: number;
+}
+
+/** Options of a {@link KubeClient}. */
+export interface KubeClientOptions {
+  /**
+   * Deadline of every {@link KubeClient.request} (reads and writes), default 30 s. A peer that goes
+   * silent without closing the connection would otherwise hold the caller forever; the socket of a
+   * request that timed out is destroyed, never handed back to the pool.
+   */
+  requestTimeoutMs?: number;
+}
+
+/** A request that got no complete answer within its deadline. */
+export class KubeTimeoutError extends Error {
+  override readonly name = "KubeTimeoutError";
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${method} ${url}: no complete answer within ${timeoutMs} ms`);
+  }
 }
 
 /** A non-2xx answer from the API server, with the Status it returned. */
@@ -54,18 +82,24 @@ export class KubeClient {
     private readonly kc: KubeConfig,
     baseUrl: URL,
     private readonly tls: Promise<TlsMaterial>,
+    private readonly options: KubeClientOptions,
   ) {
     this.baseUrl = baseUrl;
   }
 
   /** A client for the current context of a kubeconfig (TLS verification on unless the kubeconfig turns it off). */
-  static fromKubeConfig(source: KubeConfigSource): KubeClient {
+  static fromKubeConfig(source: KubeConfigSource, options: KubeClientOptions = {}): KubeClient {
     const kc = loadKubeConfig(source);
     const server = kc.getCurrentCluster()!.server;
     const tls = KubeClient.readTls(kc);
     // Surfaces on the first request; until then an unread rejection must not crash the process.
     tls.catch(() => undefined);
-    return new KubeClient(kc, new URL(server), tls);
+    return new KubeClient(kc, new URL(server), tls, options);
+  }
+
+  /** The deadline {@link request} applies when the request names none. */
+  get requestTimeoutMs(): number {
+    return this.options.requestTimeoutMs ?? 30_000;
   }
 
   private static async readTls(kc: KubeConfig): Promise<TlsMaterial> {
@@ -81,7 +115,7 @@ export class KubeClient {
 
   /** The same credentials against another URL, e.g. an APIExport virtual workspace endpoint. */
   withBaseUrl(url: string | URL): KubeClient {
-    return new KubeClient(this.kc, new URL(url), this.tls);
+    return new KubeClient(this.kc, new URL(url), this.tls, this.options);
   }
 
   /**
@@ -93,6 +127,36 @@ export class KubeClient {
     const prefix = u.pathname.replace(/\/clusters\/[^/]+\/?$/, "").replace(/\/$/, "");
     u.pathname = `${prefix}/clusters/${workspace}`;
     return this.withBaseUrl(u);
+  }
+
+  /**
+   * Reads the TLS files and credentials the kubeconfig names, and throws {@link KubeConfigError}
+   * naming what is missing: a CA or client certificate file that does not exist, or a user with
+   * no credentials at all. Requests would otherwise fail later with a bare ENOENT or 401.
+   */
+  async checkCredentials(): Promise<void> {
+    try {
+      await this.tls;
+      await this.headers();
+    } catch (err) {
+      throw new KubeConfigError(
+        `cannot read the TLS or credential files it names: ${(err as Error).message}`,
+      );
+    }
+    const user = this.kc.getCurrentUser();
+    const has =
+      user &&
+      (user.token || user.certData || user.certFile || user.authProvider || user.exec || user.username);
+    if (!has) {
+      throw new KubeConfigError(
+        `user "${user?.name ?? this.kc.getCurrentContext()}" has no credentials (token, client certificate or exec plugin)`,
+      );
+    }
+  }
+
+  /** Whether TLS verification is switched off (`insecure-skip-tls-verify`). */
+  get skipsTlsVerify(): boolean {
+    return this.kc.getCurrentCluster()?.skipTLSVerify === true;
   }
 
   /** The kubeconfig this client was made from. */
@@ -154,15 +218,41 @@ export class KubeClient {
     });
   }
 
-  /** Sends a request and parses the JSON answer; a non-2xx answer throws {@link KubeApiError}. */
+  /**
+   * Sends a request and parses the JSON answer; a non-2xx answer throws {@link KubeApiError}, no
+   * complete answer within the deadline throws {@link KubeTimeoutError}.
+   */
   async request<T = unknown>(req: KubeRequest): Promise<T> {
-    const res = await this.open(req);
-    const text = await readBody(res);
-    const status = res.statusCode ?? 0;
-    if (status < 200 || status >= 300) {
-      throw toApiError(status, text, req.method ?? "GET", this.url(req.path, req.query).toString());
+    const method = req.method ?? "GET";
+    const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs;
+    // Aborting destroys the request's socket, so a connection that went silent leaves the pool.
+    const ac = new AbortController();
+    const onAbort = () => ac.abort(req.signal?.reason);
+    req.signal?.addEventListener("abort", onAbort, { once: true });
+    let timedOut = false;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            ac.abort(new KubeTimeoutError(method, this.url(req.path, req.query).toString(), timeoutMs));
+          }, timeoutMs)
+        : undefined;
+    try {
+      req.signal?.throwIfAborted();
+      const res = await this.open({ ...req, signal: ac.signal });
+      const text = await readBody(res);
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        throw toApiError(status, text, method, this.url(req.path, req.query).toString());
+      }
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch (err) {
+      if (timedOut) throw new KubeTimeoutError(method, this.url(req.path, req.query).toString(), timeoutMs);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onAbort);
     }
-    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /** Like {@link request}, but resolves with `undefined` on 404. */
@@ -175,7 +265,7 @@ export class KubeClient {
     }
   }
 
-  /** Releases pooled connections. */
+  /** Releases pooled connections and ends requests still using them. */
   close(): void {
     this.agent?.destroy();
     this.agent = undefined;
