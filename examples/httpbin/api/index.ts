@@ -12,7 +12,14 @@ export const HttpBin = defineResource({
     v1alpha1: {
       storage: true,
       spec: z.object({
-        message: z.string().max(200).default("hello from kcp-mesh").describe("What GET / answers with."),
+        message: z
+          .string()
+          .max(200)
+          // Checked by the provider only (zod refinements have no schema form): a blank message
+          // is stored by kcp and then reported InvalidSpec, and the endpoint is withdrawn.
+          .refine((m) => m.trim() !== "", "must not be blank")
+          .default("hello from kcp-mesh")
+          .describe("What GET / answers with."),
         port: z
           .int32()
           .min(1024)

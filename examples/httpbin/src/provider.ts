@@ -5,7 +5,9 @@ import { ServerPool } from "./servers.js";
 /**
  * The HttpBin provider: for each HttpBin object in any bound workspace it serves a small HTTP
  * endpoint on 127.0.0.1, reports its URL and readiness in status, and stops it when the object is
- * deleted (finalizer). Rename `HttpBin` and replace {@link ServerPool} with your own effect.
+ * deleted (finalizer), when the object turns invalid (`onInvalid`: withdrawn until it is valid
+ * again) and when a workspace leaves (`onDisengage`). Rename `HttpBin` and replace
+ * {@link ServerPool} with your own effect.
  */
 export function createHttpBinProvider(options: Omit<ProviderOptions, "export">): {
   provider: Provider;
@@ -52,7 +54,15 @@ export function createHttpBinProvider(options: Omit<ProviderOptions, "export">):
         await servers.remove(keyOf(ctx.workspace, hb));
         ctx.log.info("endpoint stopped");
       },
+      // An edit the schema rejects: stop serving the old message rather than pretend all is well.
+      // The returned status replaces the old one, so `url` goes away with the endpoint.
+      onInvalid: async (hb, _issues, ctx) => {
+        await servers.remove(keyOf(ctx.workspace, hb));
+        return { status: { phase: "Failed" } };
+      },
     },
   );
+  // Finalizers have cleaned up each object by now; drop anything else kept for the workspace.
+  provider.onDisengage((workspace) => servers.removeWorkspace(workspace));
   return { provider, servers };
 }

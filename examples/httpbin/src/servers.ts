@@ -49,6 +49,14 @@ export class ServerPool {
     await new Promise<void>((resolve) => entry.server.close(() => resolve()));
   }
 
+  /** Stops every server of a workspace (keys start with `<workspace>/`). */
+  async removeWorkspace(workspace: string): Promise<void> {
+    const prefix = `${workspace}/`;
+    await Promise.all(
+      [...this.servers.keys()].filter((k) => k.startsWith(prefix)).map((k) => this.remove(k)),
+    );
+  }
+
   async closeAll(): Promise<void> {
     await Promise.all([...this.servers.keys()].map((k) => this.remove(k)));
   }
