@@ -158,6 +158,13 @@ describe("consumer lifecycle: invalid objects, unbinding, deleted workspaces, a 
     expect(bad.status?.phase).toBe("Invalid");
     expect(bad.status?.url).toBeUndefined();
     expect(count("withdraw", ws.a.id, "g1")).toBeGreaterThanOrEqual(1);
+    // One warning for this object and generation across the whole runtime, however often it is
+    // seen (watch events, relists, its own status writes).
+    await new Promise((r) => setTimeout(r, 1_000));
+    const warnings = provider!.lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string; name?: string })
+      .filter((l) => l.level >= 40 && l.name === "g1");
+    expect(warnings.map((w) => w.msg)).toEqual(["invalid Gadget: spec.message: must not start with 'bad'"]);
 
     const publishedBefore = count("publish", ws.a.id, "g1");
     await apply(client("a"), [gadget("g1", "good again")]);

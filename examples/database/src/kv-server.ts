@@ -70,6 +70,14 @@ export class KvServerPool {
   }
 
   /** Stops every database, e.g. when the provider process stops. */
+  /** Stops every database of a workspace (keys start with `<workspace>/`). */
+  async removeWorkspace(workspace: string): Promise<void> {
+    const prefix = `${workspace}/`;
+    await Promise.all(
+      [...this.servers.keys()].filter((k) => k.startsWith(prefix)).map((k) => this.remove(k)),
+    );
+  }
+
   async closeAll(): Promise<void> {
     await Promise.all([...this.servers.keys()].map((k) => this.remove(k)));
   }

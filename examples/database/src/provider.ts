@@ -149,6 +149,9 @@ export function createDatabaseProvider(options: DatabaseProviderOptions): {
       related: [{ target: SECRETS }],
     },
   );
+  // A consumer that unbinds or deletes its workspace has had each Database finalized by now; this
+  // drops whatever else the workspace still holds.
+  provider.onDisengage((workspace) => servers.removeWorkspace(workspace));
   return { provider, servers };
 }
 
