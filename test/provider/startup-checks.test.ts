@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { createProvider, type Provider } from "@kcp-mesh/sdk";
-import { createServiceAccountIdentity, type Identity } from "@kcp-mesh/sdk/testing";
+import { createServiceAccountIdentity, type Identity, waitFor } from "@kcp-mesh/sdk/testing";
 import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,6 +140,27 @@ describe("start() refuses a provider that cannot work, naming what is wrong", ()
     expect(metrics).toContain('kcp_mesh_provider_not_ready{reason="connecting"} 1');
     await p.stop();
     await expect(starting).rejects.toThrow();
+  });
+
+  it("credentials revoked after start: the watches say so at error level, not as routine warnings", async () => {
+    const doomed = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
+      name: "doomed-provider",
+      rules: thingsProviderRules(THINGS_EXPORT),
+    });
+    lines.length = 0;
+    const p = provider({ kubeconfig: { yaml: doomed.kubeconfig }, watch: { timeoutSeconds: 3 } });
+    await p.start();
+    await root
+      .forWorkspace(setup.provider.path)
+      .request({ method: "DELETE", path: "/api/v1/namespaces/default/serviceaccounts/doomed-provider" });
+    const found = await waitFor(
+      "an error-level line about rejected credentials",
+      async () =>
+        lines.find((l) => l.level === 50 && l.msg.includes("rejects the provider's credentials (401)")),
+      { timeoutMs: 60_000 },
+    );
+    await p.stop();
+    expect(found.msg).toMatch(/expired or revoked token/);
   });
 
   it("warns when the kubeconfig turns TLS verification off", async () => {

@@ -64,6 +64,8 @@ export class Watcher<T = KubeObject> {
   private interrupt: WatcherInput | undefined;
   private op = new AbortController();
   private lastMessage: string | undefined;
+  /** HTTP status of the last failed request, to tell refused credentials from a flaky network. */
+  private lastStatus: number | undefined;
   private started = false;
   private resolveDone!: () => void;
 
@@ -167,11 +169,21 @@ export class Watcher<T = KubeObject> {
 
   private onRestart(reason: RestartReason): void {
     const message = this.lastMessage;
+    const status = this.lastStatus;
     this.lastMessage = undefined;
+    this.lastStatus = undefined;
     this.stats.record({ resource: this.resource, endpoint: this.endpoint, reason, message, at: new Date() });
     if (reason === "expired") this.log?.debug("watch renewed after its timeout");
     else if (reason === "not-found") this.log?.debug({ message }, "nothing served here yet; will list again");
-    else this.log?.warn({ reason, message }, "watch restarting");
+    else if (status === 401 || status === 403) {
+      // Retrying will not help until someone fixes the credentials or the role: say so loudly.
+      this.log?.error(
+        { reason, status, message },
+        status === 401
+          ? "the API server rejects the provider's credentials (401): expired or revoked token? retrying"
+          : "the provider identity is not allowed to list or watch here (403): check its role; retrying",
+      );
+    } else this.log?.warn({ reason, message }, "watch restarting");
   }
 
   private async run(): Promise<void> {
@@ -231,6 +243,7 @@ export class Watcher<T = KubeObject> {
       const interrupt = this.takeInterrupt();
       if (interrupt) return interrupt;
       this.lastMessage = (err as Error).message;
+      this.lastStatus = err instanceof KubeApiError ? err.status : undefined;
       return {
         kind: "list-failed",
         status: err instanceof KubeApiError ? err.status : undefined,
@@ -241,6 +254,7 @@ export class Watcher<T = KubeObject> {
 
   private failure(err: unknown): WatcherInput {
     this.lastMessage = (err as Error).message;
+    this.lastStatus = err instanceof KubeApiError ? err.status : undefined;
     if (err instanceof KubeApiError)
       return { kind: "watch-failed", status: err.status, reason: "http", message: err.message };
     if (err instanceof InactivityError)
