@@ -1,4 +1,5 @@
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
+import { toSafeYaml } from "../output/yaml.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 
 /** What the lock file remembers per resource. */
@@ -30,7 +31,7 @@ export function emptyLock(api: string): LockFile {
 
 /** The lock file's text; stable for the same content. */
 export function renderLock(lock: LockFile): string {
-  return HEADER + stringify(lock, { aliasDuplicateObjects: false, lineWidth: 0, indentSeq: true });
+  return HEADER + toSafeYaml(lock);
 }
 
 /** Reads a lock file's text, checking that it is one and belongs to `api`. */
