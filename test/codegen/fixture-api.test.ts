@@ -255,7 +255,7 @@ describe("generated fixture API on real kcp", () => {
     expect(spec.values).toEqual({ free: { form: [1, "two"] } });
     expect(spec.extra).toEqual({ owner: "me", anything: { kept: true } });
     expect(spec.template).toMatchObject({ kind: "ConfigMap", data: { a: "b" } });
-    expect(spec.source).toEqual({ type: "git", url: "https://example.io/repo.git", ref: "main" });
+    expect(spec.source).toEqual({ type: "git", url: "https://example.io/repo.git" });
     expect(spec.note).toBeNull();
   });
 
@@ -300,10 +300,10 @@ describe("generated fixture API on real kcp", () => {
         apiVersion: "gadgets.fixture.example.io/v1alpha1",
         kind: "Gadget",
         metadata: { name: "old" },
-        spec: { replicas: 1 },
+        spec: { replicas: 1, name: "old" },
       },
     });
-    expect(created.spec).toEqual({ size: "small", replicas: 1 });
+    expect(created.spec).toMatchObject({ size: "small", replicas: 1, name: "old", mode: "safe" });
   });
 
   it("serves the cluster-scoped zod/v3 resource with its defaults and CEL rule", async () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { PrinterColumn } from "@kcp-mesh/sdk/api";
+import { apiGroupProblem, type PrinterColumn } from "@kcp-mesh/sdk/api";
 import { parseYamlDocuments } from "./output/yaml.js";
 import { type Problem, ProblemSink } from "./problems.js";
 import type { JsonSchema } from "./schema/json-schema.js";
@@ -83,6 +83,8 @@ export function lintDocument(doc: SchemaDoc, file: string): ProblemSink[] | unde
   } else if (name !== `${plural}.${group}`) {
     top.error("metadata.name", `must be ${plural}.${group}`);
   }
+  const groupProblem = group === "" ? undefined : apiGroupProblem(group);
+  if (groupProblem) top.error("spec.group", groupProblem);
   const versions = doc.spec?.versions ?? [];
   if (versions.length === 0) top.error("spec.versions", "lists no version");
   const storage = versions.filter((v) => v.storage === true).length;

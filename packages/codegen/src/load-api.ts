@@ -16,6 +16,12 @@ export async function loadApi(modulePath: string, exportName?: string): Promise<
     throw new Error(`cannot load API module ${modulePath}: ${why}`);
   }
   if (exportName) {
+    if (!(exportName in mod)) {
+      const names = Object.keys(mod).sort();
+      throw new Error(
+        `${modulePath} has no export "${exportName}"${names.length > 0 ? ` (it exports ${names.join(", ")})` : ""}`,
+      );
+    }
     if (!isApiDefinition(mod[exportName])) {
       throw new Error(`${modulePath}: export "${exportName}" is not an API made by defineApi(...)`);
     }

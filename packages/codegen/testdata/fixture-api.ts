@@ -45,7 +45,7 @@ const gadgetSpecV1beta1 = z.object({
     .optional(),
   source: z
     .discriminatedUnion("type", [
-      z.object({ type: z.literal("git"), url: z.url().max(200), ref: z.string().max(100).default("main") }),
+      z.object({ type: z.literal("git"), url: z.url().max(200), ref: z.string().max(100).optional() }),
       z.object({ type: z.literal("image"), image: z.string().max(200) }),
     ])
     .optional(),
@@ -60,20 +60,6 @@ const gadgetStatus = z.object({
   phase: z.enum(["Pending", "Ready", "Failed"]).optional(),
   observedGeneration: z.int().min(0).optional(),
   readyReplicas: z.int32().optional(),
-  conditions: listMap(
-    z
-      .array(
-        z.object({
-          type: z.string().max(316),
-          status: z.enum(["True", "False", "Unknown"]),
-          reason: z.string().max(1024).optional(),
-          message: z.string().max(32768).optional(),
-          lastTransitionTime: z.iso.datetime().optional(),
-        }),
-      )
-      .max(32),
-    ["type"],
-  ).optional(),
 });
 
 export const Gadget = defineResource({
@@ -88,7 +74,8 @@ export const Gadget = defineResource({
       served: true,
       deprecated: true,
       deprecationWarning: "gadgets.fixture.example.io/v1alpha1 is deprecated; use v1beta1",
-      spec: z.object({ size: z.enum(["small", "medium", "large"]).default("small"), replicas: z.int32().min(0) }),
+      // Served beside v1beta1 without conversion rules, so with the same schema (see the lock's check).
+      spec: gadgetSpecV1beta1,
       status: gadgetStatus,
     },
     v1beta1: {

@@ -15,3 +15,5 @@ export interface StringCheck {
   /** The regular expression zod runs for it, if any, with its flags. */
   pattern?: { source: string; flags: string };
 }
+/** Set on objects that reject unknown fields (`z.strictObject`, zod 3 `.strict()`), which unions need to know. */
+export const STRICT = "x-mesh-strict";

@@ -25,5 +25,9 @@ export const UNSUPPORTED: Record<string, string> = {
   nan: "NaN has no JSON form; write z.number() instead",
   file: "files have no JSON form; write z.base64() for binary data instead",
   success: "z.success() has no Kubernetes form; write z.boolean() instead",
+  overwrite:
+    "value-changing steps (.trim(), .toLowerCase(), .toUpperCase(), .normalize(), .overwrite(...)) make the value zod returns differ from the one kcp stores; require the form instead (z.string().lowercase(), .uppercase(), or .regex(/^\\S(.*\\S)?$/) for trimmed text) and normalize in your handler",
+  functionDefault:
+    'the default is computed by a function, so the generated schema would hold whatever it returned on this machine at this moment (a date, an environment variable, a random id); write a constant such as .default("small") and compute values in your handler',
   null: "a field that is always null carries nothing; write X.nullable() for a value that may be null",
 };

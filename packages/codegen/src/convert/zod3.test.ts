@@ -61,7 +61,7 @@ describe("zod/v3 schemas go through the same rewrite as zod 4", () => {
       "spec",
     );
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      'spec.id: the default is computed by a function (it is not a constant JSON value), so the generated schema would differ between runs; write a constant such as .default("small")',
+      'spec.id: the default is computed by a function, so the generated schema would hold whatever it returned on this machine at this moment (a date, an environment variable, a random id); write a constant such as .default("small") and compute values in your handler',
     ]);
   });
 });

@@ -1,7 +1,8 @@
 import { zod3ExtensionsOf } from "@kcp-mesh/sdk/api";
 import { ignoreOverride, zodToJsonSchema } from "zod-to-json-schema";
 import { isPlainJson, type JsonSchema, jsonEqual } from "../schema/json-schema.js";
-import { REJECT, STRING_CHECKS, type StringCheck } from "./markers.js";
+import { defaultIsFunction } from "./default-source.js";
+import { REJECT, STRICT, STRING_CHECKS, type StringCheck } from "./markers.js";
 import { UNSUPPORTED } from "./unsupported.js";
 
 interface Zod3Def {
@@ -10,6 +11,7 @@ interface Zod3Def {
   effect?: { type: string };
   defaultValue?: () => unknown;
   keyType?: { _def: Zod3Def };
+  unknownKeys?: string;
 }
 
 const ZOD3_TO_4: Record<string, string> = {
@@ -28,6 +30,9 @@ const ZOD3_TO_4: Record<string, string> = {
   ZodNaN: "nan",
   ZodNull: "null",
 };
+
+// zod 3 string steps that change the value instead of checking it.
+const OVERWRITES = new Set(["trim", "toLowerCase", "toUpperCase"]);
 
 // zod 3 string checks whose regex the library does not put in the JSON Schema itself.
 const ZOD3_FORMATS: Record<string, string> = {
@@ -81,6 +86,15 @@ function annotate(def: Zod3Def, json: JsonSchema): JsonSchema {
   if (typeName === "ZodEffects" && def.effect?.type !== "refinement")
     return { [REJECT]: UNSUPPORTED.transform };
   const out: JsonSchema = { ...json, ...zod3ExtensionsOf(def) };
+  if (typeName === "ZodObject") {
+    // zod-to-json-schema writes additionalProperties: false for stripping objects too.
+    if (def.unknownKeys === "strict") out[STRICT] = true;
+    else if (out.additionalProperties === false) delete out.additionalProperties;
+  }
+  if (typeName === "ZodString" && def.checks?.some((c) => OVERWRITES.has(c.kind))) {
+    const kinds = def.checks.filter((c) => OVERWRITES.has(c.kind)).map((c) => `.${c.kind}()`);
+    return { [REJECT]: `${kinds.join(", ")}: ${UNSUPPORTED.overwrite}` };
+  }
   if (typeName === "ZodString") {
     const checks: StringCheck[] = [];
     for (const c of def.checks ?? []) {
@@ -104,6 +118,7 @@ function annotate(def: Zod3Def, json: JsonSchema): JsonSchema {
     out[STRING_CHECKS] = checks;
   }
   if (typeName === "ZodDefault" && def.defaultValue) {
+    if (defaultIsFunction(def, true) === true) return { [REJECT]: UNSUPPORTED.functionDefault! };
     const first = def.defaultValue();
     if (!isPlainJson(first) || !jsonEqual(first, def.defaultValue())) {
       return {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isPlainJson, type JsonSchema, jsonEqual } from "../schema/json-schema.js";
-import { EXPLICIT_FORMAT, REJECT, STRING_CHECKS, type StringCheck } from "./markers.js";
+import { defaultIsFunction } from "./default-source.js";
+import { EXPLICIT_FORMAT, REJECT, STRICT, STRING_CHECKS, type StringCheck } from "./markers.js";
 import { UNSUPPORTED } from "./unsupported.js";
 
 interface Zod4Def {
@@ -11,6 +12,7 @@ interface Zod4Def {
   checks?: { _zod: { def: Zod4Def } }[];
   defaultValue?: unknown;
   keyType?: Zod4Schema;
+  catchall?: Zod4Schema;
   in?: Zod4Schema;
   out?: Zod4Schema;
 }
@@ -30,7 +32,7 @@ const NUMBER_FORMATS: Record<string, string> = {
  * by `$ref`), leaving markers for what the rewrite must reject or translate.
  */
 export function zod4ToJsonSchema(schema: z.core.$ZodType): JsonSchema {
-  return z.toJSONSchema(schema, {
+  const json = z.toJSONSchema(schema, {
     target: "openapi-3.0",
     io: "input",
     reused: "inline",
@@ -39,6 +41,46 @@ export function zod4ToJsonSchema(schema: z.core.$ZodType): JsonSchema {
     override: ({ zodSchema, jsonSchema }) =>
       annotate(zodSchema as unknown as Zod4Schema, jsonSchema as JsonSchema),
   }) as JsonSchema;
+  return inlineDefinitions(json);
+}
+
+/**
+ * zod moves every schema with `.meta({ id })` into `definitions` and refers to it by `$ref`, even
+ * when nothing recurses. Inlines those references; only a reference back into a definition that is
+ * being expanded (real recursion) stays, for the rewrite to report.
+ */
+function inlineDefinitions(root: JsonSchema): JsonSchema {
+  const defs = {
+    ...((root.definitions ?? {}) as Record<string, JsonSchema>),
+    ...((root.$defs ?? {}) as Record<string, JsonSchema>),
+  };
+  if (Object.keys(defs).length === 0) return root;
+  const walk = (node: unknown, expanding: string[]): unknown => {
+    if (Array.isArray(node)) return node.map((n) => walk(n, expanding));
+    if (node === null || typeof node !== "object") return node;
+    const n = node as JsonSchema;
+    const ref =
+      typeof n.$ref === "string" ? /^#\/(?:definitions|\$defs)\/(.+)$/.exec(n.$ref)?.[1] : undefined;
+    if (ref !== undefined && defs[ref] && !expanding.includes(ref)) {
+      const { $ref: _ref, ...siblings } = n;
+      const target = walk(defs[ref], [...expanding, ref]) as JsonSchema;
+      return { ...target, ...(walk(siblings, expanding) as JsonSchema) };
+    }
+    const out: JsonSchema = {};
+    for (const [k, v] of Object.entries(n)) {
+      if (k === "definitions" || k === "$defs") continue;
+      out[k] = walk(v, expanding);
+    }
+    // An optional reference comes as { allOf: [{ $ref }] }: one part and no type of its own is the part.
+    if (Array.isArray(out.allOf) && out.allOf.length === 1 && out.type === undefined && ref === undefined) {
+      const [part] = out.allOf as JsonSchema[];
+      const { allOf: _a, ...rest } = out;
+      return { ...part, ...rest };
+    }
+    return out;
+  };
+  // Real recursion keeps its $ref (the rewrite reports it); the definitions themselves go.
+  return walk(root, []) as JsonSchema;
 }
 
 function annotate(schema: Zod4Schema, json: JsonSchema): void {
@@ -48,7 +90,14 @@ function annotate(schema: Zod4Schema, json: JsonSchema): void {
     json[REJECT] = unsupported;
     return;
   }
+  if (def.checks?.some((c) => c._zod.def.check === "overwrite")) {
+    json[REJECT] = UNSUPPORTED.overwrite!;
+    return;
+  }
   switch (def.type) {
+    case "object":
+      if (def.catchall?._zod.def.type === "never") json[STRICT] = true;
+      return;
     case "number": {
       const format =
         def.format ?? def.checks?.find((c) => c._zod.def.check === "number_format")?._zod.def.format;
@@ -99,8 +148,13 @@ function annotateString(schema: Zod4Schema, json: JsonSchema): void {
 }
 
 function checkDefault(def: Zod4Def, json: JsonSchema): void {
-  // zod 4 hides whether .default() got a value or a function; a function shows itself by returning
-  // something that is not plain JSON (a Date) or something different on each call (a random id).
+  // A function default is baked in as whatever it returned here and now; see defaultIsFunction.
+  if (defaultIsFunction(def) === true) {
+    json[REJECT] = UNSUPPORTED.functionDefault!;
+    return;
+  }
+  // Where the inspector cannot tell, a function still shows itself by returning something that is
+  // not plain JSON (a Date) or something different on each call (a random id).
   const first = def.defaultValue;
   const second = def.defaultValue;
   if (!isPlainJson(first) || !jsonEqual(first, second)) {

@@ -1,3 +1,4 @@
+import type { ProblemSink } from "../problems.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 
 /**
@@ -28,9 +29,19 @@ export function conditionsSchema(): JsonSchema {
   };
 }
 
-/** The status schema with `conditions` added unless the API defines its own; `{ conditions }` without a status. */
-export function withConditions(status: JsonSchema | undefined): JsonSchema {
+/**
+ * The status schema with the standard `conditions` added; `{ conditions }` without a status. A
+ * status that declares `conditions` itself is reported to `sink`: it would replace the list the
+ * runtime writes `Ready` into (and the schema other providers' tools expect), so the rule is one
+ * list, the standard one, for every API.
+ */
+export function withConditions(status: JsonSchema | undefined, sink?: ProblemSink): JsonSchema {
   if (!status) return { type: "object", properties: { conditions: conditionsSchema() } };
-  if (status.properties?.conditions) return status;
+  if (status.properties?.conditions) {
+    sink?.error(
+      "status.conditions",
+      "the generated status always has the standard conditions list (metav1.Condition: type, status, observedGeneration, lastTransitionTime, reason, message; a list map keyed by type) that the runtime writes Ready into; remove conditions from your status schema and return your own conditions from the handler (conditions: [{ type, status, reason, message }])",
+    );
+  }
   return { ...status, properties: { ...(status.properties ?? {}), conditions: conditionsSchema() } };
 }

@@ -58,6 +58,16 @@ export function generate(api: ApiDefinition, options: GenerateOptions = {}): Gen
     sinkFor,
     options.allowBreaking ?? false,
   );
+  if ((options.apiExportVersion ?? "v1alpha2") === "v1alpha1") {
+    const sink = sinkFor(`API ${api.name}`);
+    for (const [i, c] of api.permissionClaims.entries()) {
+      if (c.verbs.includes("*")) continue;
+      sink.warn(
+        `permissionClaims[${i}]`,
+        `APIExport v1alpha1 claims have no verbs: the claim on ${c.group || "core"}/${c.resource} asks consumers for every verb, not only ${c.verbs.join(", ")}; use the default --apiexport-version v1alpha2 (kcp 0.28 and later) to ask for these verbs only`,
+      );
+    }
+  }
   const problems = sinks.flatMap((s) => s.problems);
   if (problems.some((p) => p.severity === "error")) throw new CodegenError(problems);
 

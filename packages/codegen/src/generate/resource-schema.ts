@@ -2,6 +2,7 @@ import type { AnyResource, VersionDefinition } from "@kcp-mesh/sdk/api";
 import { ProblemSink } from "../problems.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 import { schemaName } from "./naming.js";
+import { versionDifferences } from "./version-differences.js";
 import { buildVersionSchema } from "./version-schema.js";
 
 /** A generated APIResourceSchema, with the per-version schemas the lock file compares. */
@@ -36,6 +37,7 @@ export function buildResourceSchema(resource: AnyResource, sinks: ProblemSink[])
       };
     },
   );
+  checkServedVersionsAgree(resource, versionSchemas, sinks);
   const spec = {
     group: resource.group,
     names: {
@@ -69,4 +71,33 @@ function printerColumn(c: NonNullable<VersionDefinition["printerColumns"]>[numbe
     ...(c.format && { format: c.format }),
     ...(c.priority !== undefined && { priority: c.priority }),
   };
+}
+
+/**
+ * Served versions must have the same schema as the storage version: mesh-codegen writes conversion
+ * strategy None, with which kcp only rewrites apiVersion, so whatever one version has and the other
+ * lacks is lost (pruned) or invalid when an object written in one is read or updated in the other.
+ */
+function checkServedVersionsAgree(
+  resource: AnyResource,
+  schemas: Record<string, JsonSchema>,
+  sinks: ProblemSink[],
+): void {
+  const storage = resource.storageVersion as string;
+  const versions = resource.versions as Record<string, VersionDefinition>;
+  for (const [name, def] of Object.entries(versions)) {
+    if (name === storage || def.served === false) continue;
+    const sink = new ProblemSink(`${resource.kind} ${name}`);
+    sinks.push(sink);
+    const fix = `; kcp converts between versions without conversion rules (strategy None: only apiVersion changes), so give ${name} the same spec and status schemas as ${storage}, or stop serving it (served: false) until the API has conversion`;
+    for (const d of versionDifferences(schemas[name]!, schemas[storage]!)) {
+      const message =
+        d.kind === "only-a"
+          ? `exists only in ${name}: an object written as ${name} and updated as ${storage} loses it`
+          : d.kind === "only-b"
+            ? `exists only in ${storage} (the storage version): an object written as ${storage} and updated as ${name} loses it`
+            : `is checked differently in ${name} and ${storage}: objects valid in one are invalid in the other`;
+      sink.error(d.path, `${message}${fix}`);
+    }
+  }
 }

@@ -19,6 +19,7 @@ export function buildVersionSchema(def: VersionDefinition, sink: ProblemSink): J
   const spec = convertPart(def.spec, "spec", sink);
   const status = withConditions(
     def.status === undefined ? undefined : convertPart(def.status, "status", sink),
+    sink,
   );
   const required: string[] = [];
   if (spec.type === "object" && !spec.nullable) {

@@ -73,18 +73,26 @@ function compare(a: JsonSchema, b: JsonSchema, path: string, add: (p: string, m:
   }
   const required = new Set(a.required ?? []);
   for (const r of b.required ?? []) if (!required.has(r)) add(propertyPath(path, r), "is now required");
+  const [ap, bp] = [a.additionalProperties, b.additionalProperties];
   for (const [k, v] of Object.entries(a.properties ?? {})) {
     const next = b.properties?.[k];
-    if (!next) {
-      if (!b["x-kubernetes-preserve-unknown-fields"]) add(propertyPath(path, k), "field removed");
-    } else compare(v, next, propertyPath(path, k), add);
+    if (next) compare(v, next, propertyPath(path, k), add);
+    // An object that became a map keeps its fields as keys, each checked by the value schema.
+    else if (typeof bp === "object") compare(v, bp, propertyPath(path, k), add);
+    else if (!b["x-kubernetes-preserve-unknown-fields"]) add(propertyPath(path, k), "field removed");
   }
   if (a.items && b.items && !Array.isArray(a.items) && !Array.isArray(b.items))
     compare(a.items, b.items, itemPath(path), add);
-  const [ap, bp] = [a.additionalProperties, b.additionalProperties];
   if (typeof ap === "object" && typeof bp === "object") compare(ap, bp, mapValuePath(path), add);
-  else if (typeof ap === "object" && bp === undefined && !b.properties)
-    add(mapValuePath(path), "map values removed");
+  else if (typeof ap === "object" && bp === undefined && !b["x-kubernetes-preserve-unknown-fields"]) {
+    const fields = Object.keys(b.properties ?? {});
+    add(
+      path,
+      fields.length > 0
+        ? `the map became an object with the fields ${fields.join(", ")}: stored keys other than these would be pruned`
+        : "map values removed",
+    );
+  }
 }
 
 function rules(s: JsonSchema): string[] {

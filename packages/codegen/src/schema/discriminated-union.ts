@@ -5,6 +5,12 @@ import { propertyPath } from "./paths.js";
 const CEL_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
+ * Fields of merged unions that only some variants have: they must not get a default, not even the
+ * `default: {}` that lets nested defaults apply (it would be written into every variant).
+ */
+export const VARIANT_ONLY = new WeakSet<JsonSchema>();
+
+/**
  * Merges object variants that share a discriminator (a required field with one distinct literal
  * per variant) into one object whose discriminator is an enum, with one CEL rule per variant for
  * the fields that variant requires. Every object kcp then accepts is accepted by the zod union:
@@ -50,6 +56,22 @@ export function mergeDiscriminatedUnion(
       }
       properties[name] = schema;
       owner[name] ??= values[i]!;
+    }
+  }
+  if (!ok) return undefined;
+  // kcp applies defaults before it validates, to the one merged object: a default of a field that
+  // only some variants have would be written into objects of every variant.
+  for (const [name, schema] of Object.entries(properties)) {
+    if (name === key) continue;
+    const missing = variants.filter((v) => !(name in (v.properties ?? {})));
+    if (missing.length === 0) continue;
+    VARIANT_ONLY.add(schema);
+    if (schema.default !== undefined) {
+      sink.error(
+        propertyPath(path, name),
+        `the default of ${name} (variant "${owner[name]}") would apply to every object of the union, not only when ${key} is ${owner[name]}: the variants become one Kubernetes object and kcp applies defaults before the variant's rules; make it .optional() and apply the default in your handler, or give every variant the same ${name} field with the same default`,
+      );
+      ok = false;
     }
   }
   if (!ok) return undefined;

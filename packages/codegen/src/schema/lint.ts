@@ -3,6 +3,7 @@ import type { JsonSchema } from "./json-schema.js";
 import { ALLOWED_KEYWORDS, FORBIDDEN_KEYWORDS, K8S_FORMATS, TYPES } from "./keywords.js";
 import { itemPath, mapValuePath, propertyPath } from "./paths.js";
 import { re2Error } from "./re2.js";
+import { unknownFields, validateValue } from "./validate-value.js";
 
 // Inside allOf/anyOf/oneOf/not Kubernetes allows value checks only, never the shape of the value.
 const NOT_IN_JUNCTORS = [
@@ -78,7 +79,29 @@ function lintNode(node: JsonSchema, path: string, sink: ProblemSink, where: Wher
   lintType(node, path, sink, where);
   lintValueChecks(node, path, sink);
   lintExtensions(node, path, sink);
+  if (node.default !== undefined && !where.inJunctor) lintDefault(node, path, sink);
   lintChildren(node, path, sink, where);
+}
+
+/**
+ * A default must be valid for the schema it sits on and hold no field that schema would prune:
+ * kcp refuses the APIResourceSchema otherwise (apiextensions' ValidateDefaults, with pruned
+ * defaults required). zod does not check defaults either, so the typed value would not be valid.
+ */
+function lintDefault(node: JsonSchema, path: string, sink: ProblemSink): void {
+  const shown = JSON.stringify(node.default);
+  const fix =
+    "; kcp refuses the APIResourceSchema (a default is validated against its own schema); write a default that passes the field's own checks, or relax the checks";
+  const { default: _d, ...withoutDefault } = node;
+  for (const e of validateValue(withoutDefault, node.default)) {
+    sink.error(path, `default ${shown} is not valid${e.path ? ` at ${e.path}` : ""}: it ${e.message}${fix}`);
+  }
+  for (const f of unknownFields(withoutDefault, node.default)) {
+    sink.error(
+      path,
+      `default ${shown} has the field ${f}, which the schema does not declare (kcp would prune it, and refuses such defaults); remove it from the default`,
+    );
+  }
 }
 
 function lintType(node: JsonSchema, path: string, sink: ProblemSink, where: Where): void {
@@ -216,15 +239,31 @@ function lintExtensions(node: JsonSchema, path: string, sink: ProblemSink): void
     else {
       for (const key of keys as string[]) {
         const field = items.properties?.[key];
+        const at = propertyPath(itemPath(path), key);
         if (!field) sink.error(itemPath(path), `list map key ${key} is not a field of the items`);
-        else if (!items.required?.includes(key) && field.default === undefined) {
-          sink.error(
-            propertyPath(itemPath(path), key),
-            `list map key ${key} must be required or have a default`,
-          );
+        else {
+          if (!items.required?.includes(key) && field.default === undefined) {
+            sink.error(at, `list map key ${key} must be required or have a default`);
+          }
+          if (field.type === "object" || field.type === "array" || field.type === undefined) {
+            sink.error(
+              at,
+              `list map key ${key} must be a scalar (string, integer, number or boolean), not ${field.type ?? "an untyped value"}; key the list by a scalar field such as name`,
+            );
+          }
+          if (field.nullable === true)
+            sink.error(at, `list map key ${key} cannot be nullable; remove .nullable()`);
         }
       }
+      if (new Set(keys as string[]).size !== (keys as string[]).length)
+        sink.error(path, "x-kubernetes-list-map-keys lists a key twice");
     }
+  }
+  if ((listType === "set" || listType === "map") && items?.nullable === true) {
+    sink.error(
+      itemPath(path),
+      `items of a list with x-kubernetes-list-type ${listType} cannot be nullable; remove .nullable()`,
+    );
   }
   if (
     listType === "set" &&

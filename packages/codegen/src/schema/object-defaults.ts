@@ -1,3 +1,4 @@
+import { VARIANT_ONLY } from "./discriminated-union.js";
 import type { JsonSchema } from "./json-schema.js";
 
 /**
@@ -12,7 +13,7 @@ export function addParentDefaults(node: JsonSchema): void {
   if (node.type !== "object" || !node.properties) return;
   for (const [name, child] of Object.entries(node.properties)) {
     addParentDefaults(child);
-    if (node.required?.includes(name)) continue;
+    if (node.required?.includes(name) || VARIANT_ONLY.has(child)) continue;
     if (child.type === "object" && child.default === undefined && acceptsEmpty(child) && hasDefaults(child)) {
       child.default = {};
     }

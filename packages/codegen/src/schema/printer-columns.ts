@@ -24,16 +24,34 @@ export function checkPrinterColumns(
 ): void {
   for (const [i, col] of columns.entries()) {
     const at = `printerColumns[${i}] (${col.name})`;
-    const segments = parseJsonPath(col.jsonPath);
-    if (!segments) {
+    if (!col.jsonPath.startsWith(".")) {
       sink.error(
         at,
-        `jsonPath "${col.jsonPath}" must be a simple path such as .status.phase or .spec.items[0].name`,
+        `jsonPath "${col.jsonPath}" must start with . (kcp refuses other paths), such as .status.phase`,
+      );
+      continue;
+    }
+    const segments = parseJsonPath(col.jsonPath);
+    if (!segments) {
+      // kcp takes any path that starts with a dot; this one is beyond what mesh-codegen follows.
+      sink.warn(
+        at,
+        `jsonPath "${col.jsonPath}" is not one mesh-codegen can check against the schema (fields, [n], [*] and [?(@.field=="value")] filters); check the column with kubectl get`,
+      );
+      continue;
+    }
+    const filterProblem = segments.find(
+      (x): x is Filter => typeof x === "object" && !filterFieldExists(root, segments, x),
+    );
+    if (filterProblem) {
+      sink.error(
+        at,
+        `jsonPath "${col.jsonPath}": the filter's field ${filterProblem.field} is not a field of the list's items`,
       );
       continue;
     }
     if (segments[0] === "metadata" && segments.length === 2) {
-      const t = METADATA_COLUMNS[segments[1]!];
+      const t = typeof segments[1] === "string" ? METADATA_COLUMNS[segments[1]] : undefined;
       if (!t)
         sink.error(
           at,
@@ -62,20 +80,48 @@ export function checkPrinterColumns(
   }
 }
 
-/** `.spec.items[0].name` → `["spec", "items", 0, "name"]`, or undefined when it is not that simple. */
-function parseJsonPath(path: string): (string | number)[] | undefined {
-  if (!/^(\.[A-Za-z_][\w-]*(\[\d+\])*)+$/.test(path)) return undefined;
-  const out: (string | number)[] = [];
-  for (const m of path.matchAll(/\.([A-Za-z_][\w-]*)|\[(\d+)\]/g)) out.push(m[1] ?? Number(m[2]));
+/** A list filter `[?(@.field=="value")]`: selects items of a list, like an index. */
+interface Filter {
+  field: string;
+}
+type Segment = string | number | Filter;
+
+const FIELD = "[A-Za-z_][\\w-]*";
+const INDEX = "\\[(?:\\d+|\\*)\\]";
+const FILTER = `\\[\\?\\(@\\.(${FIELD})\\s*(?:==|!=)\\s*(?:"[^"]*"|'[^']*'|[\\w.-]+)\\)\\]`;
+const PATH = new RegExp(`^(\\.${FIELD}(${INDEX}|${FILTER})*)+$`);
+const SEGMENT = new RegExp(`\\.(${FIELD})|\\[(\\d+|\\*)\\]|${FILTER}`, "g");
+
+/**
+ * `.spec.items[0].name` → `["spec", "items", 0, "name"]`; `[*]` and filters such as
+ * `[?(@.type=="Ready")]` select items too. Undefined when the path is beyond that.
+ */
+function parseJsonPath(path: string): Segment[] | undefined {
+  if (!PATH.test(path)) return undefined;
+  const out: Segment[] = [];
+  for (const m of path.matchAll(SEGMENT)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(m[2] === "*" ? 0 : Number(m[2]));
+    else out.push({ field: m[3]! });
+  }
   return out;
 }
 
-function resolve(root: JsonSchema, segments: (string | number)[]): JsonSchema | "unknown" | undefined {
+function filterFieldExists(root: JsonSchema, segments: Segment[], filter: Filter): boolean {
+  const list = resolve(root, segments.slice(0, segments.indexOf(filter)));
+  if (list === "unknown") return true;
+  const items = list?.type === "array" && !Array.isArray(list.items) ? list.items : undefined;
+  if (!items) return false;
+  if (items["x-kubernetes-preserve-unknown-fields"] === true && !items.properties) return true;
+  return items.properties?.[filter.field] !== undefined;
+}
+
+function resolve(root: JsonSchema, segments: Segment[]): JsonSchema | "unknown" | undefined {
   let node: JsonSchema | undefined = root;
   for (const s of segments) {
     if (!node) return undefined;
     if (node["x-kubernetes-preserve-unknown-fields"] === true && !node.properties) return "unknown";
-    if (typeof s === "number")
+    if (typeof s === "number" || typeof s === "object")
       node = node.type === "array" && !Array.isArray(node.items) ? node.items : undefined;
     else if (node.properties?.[s]) node = node.properties[s];
     else if (typeof node.additionalProperties === "object") node = node.additionalProperties;

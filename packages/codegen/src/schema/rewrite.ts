@@ -1,4 +1,4 @@
-import { REJECT } from "../convert/markers.js";
+import { REJECT, STRICT } from "../convert/markers.js";
 import type { ProblemSink } from "../problems.js";
 import type { JsonSchema } from "./json-schema.js";
 import { itemPath, mapValuePath, propertyPath } from "./paths.js";
@@ -11,15 +11,7 @@ const SAFE = Number.MAX_SAFE_INTEGER;
 const rejected = (): JsonSchema => ({ "x-kubernetes-preserve-unknown-fields": true });
 
 // Keywords zod emits that mean nothing to Kubernetes and constrain nothing kcp could enforce.
-const DROPPED = [
-  "readOnly",
-  "writeOnly",
-  "contentEncoding",
-  "contentMediaType",
-  "$schema",
-  "deprecated",
-  "examples",
-];
+const DROPPED = ["readOnly", "writeOnly", "contentEncoding", "contentMediaType", "$schema"];
 
 /**
  * Rewrites the JSON Schema a converter produced from zod into a structural schema kcp keeps whole:
@@ -41,6 +33,21 @@ export function rewriteSchema(node: JsonSchema, path: string, sink: ProblemSink)
   }
   const out: JsonSchema = { ...node };
   for (const k of DROPPED) delete out[k];
+  delete out[STRICT];
+  // .meta({ examples }): Kubernetes has one `example`; .meta({ deprecated }): no per-field form.
+  if (Array.isArray(out.examples)) {
+    if (out.examples.length > 0 && out.example === undefined) out.example = out.examples[0];
+    if (out.examples.length > 1)
+      sink.warn(path, "Kubernetes schemas hold one example; only the first of .meta({ examples }) is kept");
+  }
+  delete out.examples;
+  if (out.deprecated === true) {
+    sink.warn(
+      path,
+      'Kubernetes schemas cannot mark a field deprecated, so .meta({ deprecated: true }) is dropped; say it in .describe("Deprecated: ...") and deprecate whole versions with deprecated: true on the version',
+    );
+  }
+  delete out.deprecated;
   // zod puts the targets of recursive references at the root; the $ref nodes themselves are reported.
   delete out.definitions;
   delete out.$defs;

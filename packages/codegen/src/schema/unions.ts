@@ -1,3 +1,4 @@
+import { STRICT } from "../convert/markers.js";
 import type { ProblemSink } from "../problems.js";
 import { mergeDiscriminatedUnion } from "./discriminated-union.js";
 import type { JsonSchema } from "./json-schema.js";
@@ -51,7 +52,8 @@ export function rewriteUnion(
     return undefined;
   }
   if (rest.every((b) => b.type === "object" && b.properties)) {
-    const strict = rest.map((b) => b.additionalProperties === false);
+    // Strict variants (z.strictObject, zod 3 .strict()) reject fields of other variants; stripping ones drop them.
+    const strict = rest.map((b) => b[STRICT] === true);
     const merged = mergeDiscriminatedUnion(rest.map(rewriteBranch), strict, path, sink);
     return merged && withNull(merged);
   }

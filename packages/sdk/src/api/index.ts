@@ -36,6 +36,7 @@ export {
   preserveUnknownFields,
   zod3ExtensionsOf,
 } from "./kube-extensions.js";
+export { apiGroupProblem } from "./names.js";
 export {
   type AnyResource,
   defineResource,

@@ -31,3 +31,28 @@ export function checkVersionName(kind: string, value: string): void {
     throw new Error(`${kind}: version "${value}" must look like v1, v1beta1 or v1alpha1`);
   }
 }
+
+// kcp's APIResourceSchema admission (pkg/admission/apiresourceschema/validation.go) takes these
+// single-word groups; any other group needs a dot. Kubernetes' apihelpers.IsProtectedCommunityGroup
+// reserves k8s.io and kubernetes.io (an api-approved.kubernetes.io annotation is required there).
+const SINGLE_SEGMENT_GROUPS = new Set(["apps", "batch", "extensions", "policy", "autoscaling"]);
+
+/** Why kcp would refuse `group` as an API group, or undefined when it takes it. */
+export function apiGroupProblem(group: string): string | undefined {
+  if (group.length > 253 || !DNS_SUBDOMAIN.test(group)) {
+    return `group "${group}" must be a lowercase DNS subdomain such as "widgets.example.io"`;
+  }
+  if (!group.includes(".") && !SINGLE_SEGMENT_GROUPS.has(group)) {
+    return `group "${group}" must be a domain with at least one dot (kcp refuses single-word groups); write a domain you own, such as "${group}.example.io"`;
+  }
+  if (/(^|\.)(k8s\.io|kubernetes\.io)$/.test(group)) {
+    return `group "${group}" is reserved for Kubernetes' own APIs (kcp asks for an api-approved.kubernetes.io annotation); write a domain you own, such as "${group.split(".")[0]}.example.io"`;
+  }
+  return undefined;
+}
+
+/** Throws unless kcp accepts `group` as an API group (a DNS subdomain with a dot, not k8s.io). */
+export function checkApiGroup(kind: string, group: string): void {
+  const problem = apiGroupProblem(group);
+  if (problem) throw new Error(`${kind}: ${problem}`);
+}

@@ -1,4 +1,4 @@
-import { checkDnsLabel, checkDnsSubdomain, checkKind, checkVersionName } from "./names.js";
+import { checkApiGroup, checkDnsLabel, checkKind, checkVersionName } from "./names.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
 /** A column `kubectl get` shows for the resource (`additionalPrinterColumns`). */
@@ -114,7 +114,7 @@ export function defineResource<
   const Kind extends string,
   const Versions extends Record<string, VersionDefinition>,
 >(input: ResourceInput<Group, Kind, Versions>): ResourceDefinition<Group, Kind, Versions> {
-  checkDnsSubdomain(`${input.kind}: group`, input.group);
+  checkApiGroup(input.kind, input.group);
   checkKind(input.kind);
   checkDnsLabel(`${input.kind}: plural`, input.plural);
   const singular = input.singular ?? input.kind.toLowerCase();
