@@ -18,7 +18,17 @@ export {
   type EnsureKcpOptions,
   ensureKcpBinaries,
   type KcpBinaries,
+  kcpCacheDir,
+  SHARDED_KCP_BINARIES,
 } from "./kcp-binary.js";
+export {
+  DEFAULT_KCP_RELEASE_URL,
+  type DownloadKcpOptions,
+  downloadKcp,
+  KcpChecksumError,
+  KcpDownloadUnavailable,
+  kcpReleaseAssets,
+} from "./kcp-download.js";
 export {
   freePorts,
   type KcpInstance,

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { KubeClient } from "../transport/kube-client.js";
-import { ensureKcpBinaries } from "./kcp-binary.js";
+import { ensureKcpBinaries, SHARDED_KCP_BINARIES } from "./kcp-binary.js";
 import { type KcpInstance, logTail, startWatchdog, stopProcessGroup } from "./kcp-server.js";
 
 export interface StartShardedKcpOptions {
@@ -99,7 +99,7 @@ export async function startShardedKcp(options: StartShardedKcpOptions = {}): Pro
   const shardCount = options.shards ?? 2;
   if (!Number.isInteger(shardCount) || shardCount < 1)
     throw new Error(`shards must be >= 1, got ${shardCount}`);
-  const binDir = options.binDir ?? (await ensureKcpBinaries()).dir;
+  const binDir = options.binDir ?? (await ensureKcpBinaries({ binaries: SHARDED_KCP_BINARIES })).dir;
   const bin = (name: string) => join(binDir, name);
   const missing = ["sharded-test-server", "kcp", "cache-server", "kcp-front-proxy"].filter(
     (n) => !existsSync(bin(n)),
