@@ -9,6 +9,32 @@ import { createHttpBinProvider } from "../src/provider.js";
 const EXPORT = "httpbin.examples.kcp-mesh.io";
 const API = "/apis/httpbin.examples.kcp-mesh.io/v1alpha1";
 
+/**
+ * `<Kind> <namespace>/<name>` -> resourceVersion of what bootstrapping touches in a provider
+ * workspace (schemas, export, RBAC, service accounts, secrets), and of the workspace itself.
+ */
+async function resourceVersions(admin: KubeClient, path: string): Promise<Record<string, string>> {
+  const ws = admin.forWorkspace(path);
+  const out: Record<string, string> = {};
+  for (const [kind, collection] of [
+    ["APIResourceSchema", "/apis/apis.kcp.io/v1alpha1/apiresourceschemas"],
+    ["APIExport", "/apis/apis.kcp.io/v1alpha2/apiexports"],
+    ["ClusterRole", "/apis/rbac.authorization.k8s.io/v1/clusterroles"],
+    ["ClusterRoleBinding", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"],
+    ["ServiceAccount", "/api/v1/serviceaccounts"],
+    ["Secret", "/api/v1/secrets"],
+  ]) {
+    for (const o of (await ws.get<{ items: KubeObject[] }>(collection!))?.items ?? []) {
+      out[`${kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`] = o.metadata.resourceVersion!;
+    }
+  }
+  const parent = admin.forWorkspace(path.slice(0, path.lastIndexOf(":")));
+  const name = path.slice(path.lastIndexOf(":") + 1);
+  const w = await parent.get<KubeObject>(`/apis/tenancy.kcp.io/v1alpha1/workspaces/${name}`);
+  out[`Workspace ${path}`] = w!.metadata.resourceVersion!;
+  return out;
+}
+
 describe("HttpBin provider on real kcp", () => {
   const suffix = Math.random().toString(36).slice(2, 7);
   const admin = KubeClient.fromKubeConfig({ path: inject("kcp").kubeconfigPath }).forWorkspace("root");
@@ -29,12 +55,32 @@ describe("HttpBin provider on real kcp", () => {
       deployDir: resolve(import.meta.dirname, "../deploy"),
       identityName: "httpbin-provider",
     });
-    // Bootstrapping twice changes nothing and does not fail.
+    // Bootstrapping twice changes nothing: every object keeps its resourceVersion.
+    await waitFor("the APIExportEndpointSlice", () =>
+      admin
+        .forWorkspace(provider.workspace.path)
+        .get(`/apis/apis.kcp.io/v1alpha1/apiexportendpointslices/${EXPORT}`),
+    );
+    let before = await resourceVersions(admin, provider.workspace.path);
+    before = await waitFor("the provider workspace to settle", async () => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const now = await resourceVersions(admin, provider.workspace.path);
+      const settled = JSON.stringify(now) === JSON.stringify(before);
+      before = now;
+      return settled ? now : undefined;
+    });
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining([
+        ...provider.applied.map((o) => `${o.kind} /${o.metadata.name}`),
+        "ServiceAccount default/httpbin-provider",
+      ]),
+    );
     await bootstrapProvider(admin, {
       workspace: `root:hb-${suffix}:provider`,
       deployDir: resolve(import.meta.dirname, "../deploy"),
       identityName: "httpbin-provider",
     });
+    expect(await resourceVersions(admin, provider.workspace.path)).toEqual(before);
     const ws = await createWorkspace(admin, `root:hb-${suffix}:consumer`);
     consumer = admin.forWorkspace(ws.path);
     await bindExport(consumer, { path: provider.workspace.path, name: EXPORT });

@@ -19,9 +19,11 @@ export interface BootstrapProviderOptions {
 export interface BootstrappedProvider {
   workspace: WorkspaceRef;
   identity: Identity;
-  /** Everything applied from `deployDir`. */
+  /** Every object of `deployDir` as it is in kcp now (applied, or already up to date and left alone). */
   applied: KubeObject[];
 }
+
+const FIELD_MANAGER = "kcp-mesh-bootstrap";
 
 /** The ClusterRoles in generated RBAC that a provider identity gets (`<export>:provider`). */
 function providerRoles(objects: KubeObject[]): string[] {
@@ -32,10 +34,13 @@ function providerRoles(objects: KubeObject[]): string[] {
 
 /**
  * Sets up a provider's workspace, idempotently: creates the workspace, applies the generated
- * APIResourceSchemas, APIExport and RBAC (server-side apply, so a second run changes nothing),
- * creates the provider's service account bound to the generated `<export>:provider` role, and
- * returns (and optionally writes) a kubeconfig with its token. The provider then runs with only the
- * rights it has in production.
+ * APIResourceSchemas, APIExport and RBAC (server-side apply), creates the provider's service
+ * account bound to the generated `<export>:provider` role, and returns (and optionally writes) a
+ * kubeconfig with a fresh token. The provider then runs with only the rights it has in production.
+ *
+ * A second run with the same inputs writes nothing: objects that already hold what would be applied
+ * are left alone (see `skipUnchanged` of {@link apply}), so every resourceVersion stays as it was.
+ * A changed input (a new schema, changed RBAC) is applied.
  *
  * @param admin a client with rights to create workspaces (kcp's admin kubeconfig)
  */
@@ -60,7 +65,7 @@ export async function bootstrapProvider(
   const applied = await apply(
     client,
     [...objects].sort((a, b) => order(a) - order(b)),
-    { fieldManager: "kcp-mesh-bootstrap" },
+    { fieldManager: FIELD_MANAGER, skipUnchanged: true },
   );
   const roles = providerRoles(objects);
   if (roles.length === 0) throw new Error(`${options.deployDir} holds no <export>:provider ClusterRole`);
@@ -68,6 +73,7 @@ export async function bootstrapProvider(
   const identity = await createServiceAccountIdentity(client, {
     name: options.identityName,
     clusterRoles: roles,
+    fieldManager: FIELD_MANAGER,
     ...(options.kubeconfigPath && { kubeconfigPath: options.kubeconfigPath }),
   });
   return { workspace, identity, applied };

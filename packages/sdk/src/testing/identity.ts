@@ -27,6 +27,8 @@ export interface IdentityOptions {
   expirationSeconds?: number;
   /** Also write the kubeconfig to this file. */
   kubeconfigPath?: string;
+  /** Field manager of the server-side apply of the objects (default `kcp-mesh-testing`). */
+  fieldManager?: string;
 }
 
 export interface Identity {
@@ -41,6 +43,10 @@ export interface Identity {
  * Creates a non-admin identity: a service account in a workspace, bound to the given roles, and a
  * kubeconfig with its token. Tests that run a provider under it check that the provider works with
  * only the rights it will have in production.
+ *
+ * Idempotent: objects that already hold what this would apply are not written again (their
+ * resourceVersions stay), and each call asks for a fresh token (a TokenRequest, which stores
+ * nothing), so a second call with the same options changes nothing in the workspace.
  *
  * @param workspace admin client for the workspace the identity lives in (e.g. the provider's)
  */
@@ -73,7 +79,10 @@ export async function createServiceAccountIdentity(
       subjects: [subject],
     });
   }
-  await apply(workspace, objects);
+  await apply(workspace, objects, {
+    skipUnchanged: true,
+    ...(options.fieldManager && { fieldManager: options.fieldManager }),
+  });
 
   // The service account controller of a new workspace may lag a moment behind.
   const tokenRequest = await waitFor(`a token for service account ${ns}/${options.name}`, () =>

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments } from "yaml";
 import { KubeApiError, type KubeClient } from "../transport/kube-client.js";
 import { groupVersionPath, type KubeObject, parseApiVersion } from "../util/objects.js";
@@ -41,8 +42,8 @@ export async function createWorkspace(
     const parent = rootClient.forWorkspace(parts.slice(0, i).join(":"));
     const name = parts[i]!;
     const last = i === parts.length - 1;
-    // A parent that just turned Ready may answer 404 for a moment (its logical cluster is not
-    // served yet): retry that for a while; 409 (exists) is success.
+    // A parent that just turned Ready may answer 404 or 503 ("Not available") for a moment (its
+    // logical cluster is not served yet): retry that for a while; 409 (exists) is success.
     for (let attempt = 0; ; attempt++) {
       try {
         await parent.request({
@@ -58,7 +59,8 @@ export async function createWorkspace(
         break;
       } catch (err) {
         if (err instanceof KubeApiError && err.status === 409) break;
-        if (!(err instanceof KubeApiError && err.status === 404) || attempt >= 50) throw err;
+        const notYet = err instanceof KubeApiError && (err.status === 404 || err.status === 503);
+        if (!notYet || attempt >= 50) throw err;
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -121,30 +123,95 @@ export function parseYamlObjects(yamlText: string): KubeObject[] {
     .filter((o): o is KubeObject => o !== null && typeof o === "object");
 }
 
+export interface ApplyOptions {
+  /** Field manager of the apply (default `kcp-mesh-testing`). */
+  fieldManager?: string;
+  /** Take over fields that another manager owns (default true). */
+  force?: boolean;
+  /**
+   * Leave an object alone when applying it would change nothing but managed-fields bookkeeping, so
+   * that its resourceVersion stays as it is (default false). An existing object is then read and
+   * the apply is first sent as a dry run: when the dry run's answer equals the live object (but for
+   * `metadata.managedFields`) and this field manager's own entry keeps its field set, nothing is
+   * written and the live object is returned. Otherwise the object is applied as usual, so a changed
+   * value, an added field, or a field removed from the applied configuration (that this manager
+   * owned) is still applied.
+   *
+   * Why: kcp does not store an object's `kcp.io/cluster` annotation (it derives it from the
+   * storage key on every read), so an object as created is stored without it, while any update,
+   * even a server-side apply that changes nothing, stores the object as read, with the annotation:
+   * the bytes differ and etcd writes a new resourceVersion. An object whose applied fields are only
+   * its name (a ServiceAccount) has no managed fields at all, so a second apply also records a
+   * `before-first-apply` entry. Idempotent setup code wants a second run to write nothing.
+   */
+  skipUnchanged?: boolean;
+}
+
 /**
- * Applies objects (or multi-document YAML) into a workspace with server-side apply, in order.
- * Namespaces in the list are applied before the objects that live in them.
+ * Applies objects (or multi-document YAML) into a workspace with server-side apply, in the order
+ * given (list a Namespace before the objects that live in it).
  */
 export async function apply(
   client: KubeClient,
   objects: KubeObject[] | string,
-  options: { fieldManager?: string; force?: boolean } = {},
+  options: ApplyOptions = {},
 ): Promise<KubeObject[]> {
   const list = typeof objects === "string" ? parseYamlObjects(objects) : objects;
+  const fieldManager = options.fieldManager ?? "kcp-mesh-testing";
   const out: KubeObject[] = [];
   for (const obj of list) {
     const path = await resourcePath(client, obj);
-    out.push(
-      await client.request<KubeObject>({
+    const patch = (dryRun: boolean) =>
+      client.request<KubeObject>({
         method: "PATCH",
         path,
-        query: { fieldManager: options.fieldManager ?? "kcp-mesh-testing", force: options.force ?? true },
+        query: { fieldManager, force: options.force ?? true, ...(dryRun && { dryRun: "All" }) },
         body: obj,
         contentType: "application/apply-patch+yaml",
-      }),
-    );
+      });
+    if (options.skipUnchanged) {
+      const live = await client.get<KubeObject>(path);
+      if (live && applyChangesNothing(live, await patch(true), fieldManager)) {
+        out.push(live);
+        continue;
+      }
+    }
+    out.push(await patch(false));
   }
   return out;
+}
+
+interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  apiVersion?: string;
+  subresource?: string;
+  fieldsV1?: unknown;
+}
+
+/**
+ * Whether an apply whose dry-run answer is `dryRun` would leave `live` as it is: equal but for
+ * managed fields, and the manager's own apply entry (if it has one yet) keeps its fields. Without
+ * an entry of its own the manager owns nothing that the apply could remove.
+ */
+function applyChangesNothing(live: KubeObject, dryRun: KubeObject, manager: string): boolean {
+  const strip = (o: KubeObject) => {
+    const { managedFields: _m, resourceVersion: _rv, ...metadata } = o.metadata;
+    return { ...o, metadata };
+  };
+  if (!isDeepStrictEqual(strip(live), strip(dryRun))) return false;
+  const own = (o: KubeObject) =>
+    (o.metadata.managedFields as ManagedFieldsEntry[] | undefined)?.find(
+      (e) => e.manager === manager && e.operation === "Apply" && !e.subresource,
+    );
+  const before = own(live);
+  if (!before) return true;
+  const after = own(dryRun);
+  return (
+    after !== undefined &&
+    after.apiVersion === before.apiVersion &&
+    isDeepStrictEqual(after.fieldsV1, before.fieldsV1)
+  );
 }
 
 /** A permission claim as APIExport v1alpha2 writes it. */
