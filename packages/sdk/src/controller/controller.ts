@@ -111,6 +111,8 @@ export class Controller<Obj extends KubeObject, Status> {
       ? (opts.finalizerName ?? `${opts.resource.group}/${opts.name}`)
       : undefined;
     const m = opts.metrics;
+    // The series exists from the start (controller-runtime reports an empty queue as 0 too).
+    m?.queueDepth.set({ name: opts.name }, 0);
     this.queue = new WorkQueue<ObjectKey>({
       id: keyString,
       workspace: (k) => k.workspace,
@@ -128,6 +130,16 @@ export class Controller<Obj extends KubeObject, Status> {
 
   /** Reconcile this object (again). */
   enqueue(key: ObjectKey): void {
+    this.queue.add(key);
+  }
+
+  /**
+   * Reconcile this object because something it depends on changed. An object backing off after
+   * an error keeps its backoff: its retry reads the latest state anyway, and a chatty related
+   * resource must not turn the doubling delays into a tight loop.
+   */
+  enqueueRelated(key: ObjectKey): void {
+    if (this.queue.failures(key) > 0) return;
     this.queue.add(key);
   }
 
@@ -290,6 +302,12 @@ export class Controller<Obj extends KubeObject, Status> {
       log,
       signal,
       reconcileId,
+      enqueue: (ref) =>
+        this.enqueue({
+          workspace: key.workspace,
+          ...(ref.namespace && { namespace: ref.namespace }),
+          name: ref.name,
+        }),
     };
     let result = "success";
     try {
@@ -447,12 +465,14 @@ export class Controller<Obj extends KubeObject, Status> {
     // Same retry rules as reconcile: an error propagates to handleError and backs off.
     await this.opts.finalize!(entry.object as Obj, ctx);
     if (ctx.signal.aborted) return;
-    await this.writer(entry.endpoint).patchWithRetry(
+    const written = await this.writer(entry.endpoint).patchWithRetry(
       key,
       entry.object,
       (o) => removeFinalizerPatch(o.metadata, finalizer),
       ctx.signal,
     );
+    // A reconcile woken before the cache shows this write must not run the cleanup again.
+    if (written) this.noteWrite(keyString(key), written);
     ctx.log.info("cleanup done, finalizer removed");
   }
 

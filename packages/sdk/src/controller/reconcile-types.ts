@@ -18,6 +18,11 @@ export interface ReconcileContext {
   signal: AbortSignal;
   /** Unique id of this reconcile run, also in every log line. */
   reconcileId: string;
+  /**
+   * Reconciles another object of the same resource in this workspace (again), e.g. one that
+   * depends on what this reconcile just did. For other resources use `provider.enqueue`.
+   */
+  enqueue(ref: { namespace?: string | undefined; name: string }): void;
 }
 
 /** What a reconcile handler returns; everything is optional. */

@@ -20,6 +20,7 @@ export class RuntimeMetrics {
   readonly engagedWorkspaces: Gauge<"export">;
   readonly invalidObjects: Gauge<"resource">;
   readonly notReady: Gauge<"reason">;
+  readonly watches: Gauge<"resource">;
   /** Called before each scrape, to set gauges that are cheaper to compute than to track (cache sizes). */
   readonly onCollect: (() => void)[] = [];
 
@@ -101,6 +102,13 @@ export class RuntimeMetrics {
     this.invalidObjects = new Gauge({
       name: "kcp_mesh_invalid_objects",
       help: "Cached objects that fail their resource's schema",
+      labelNames: ["resource"],
+      registers: r,
+    });
+    this.watches = new Gauge({
+      name: "kcp_mesh_watches",
+      collect,
+      help: "List+watch loops running per resource (endpoint slices and APIBindings included): one per resource and endpoint",
       labelNames: ["resource"],
       registers: r,
     });

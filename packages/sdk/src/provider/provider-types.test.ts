@@ -1,3 +1,6 @@
+// Type-level tests: the expectTypeOf and @ts-expect-error lines here are checked only by tsc;
+// vitest strips types and runs them as no-ops. src/type-level.test.ts runs tsc over this file
+// (packages/sdk/tsconfig.type-tests.json), so `npm test` fails when one of them breaks.
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { defineResource } from "../api/resource.js";
@@ -17,8 +20,10 @@ const Widget = defineResource({
   },
 });
 
-// Compile-time guarantees of the handler's types; `npm run lint` (tsc) fails if one breaks.
-function register(provider: Provider): void {
+// Compile-time guarantees of the handler's types: checked by tsc only (see the header).
+function register(make: () => Provider): Provider {
+  // One reconcile() per resource and provider: each case gets a provider of its own.
+  const provider = make();
   provider.reconcile(Widget, async (w, ctx) => {
     expectTypeOf(w.spec.size).toEqualTypeOf<"small" | "large">(); // defaults applied: never undefined
     expectTypeOf(w.spec.replicas).toEqualTypeOf<number>();
@@ -26,24 +31,29 @@ function register(provider: Provider): void {
     return { status: { phase: "Ready", replicas: w.spec.replicas } };
   });
   // @ts-expect-error a phase the status schema does not allow
-  provider.reconcile(Widget, async () => ({ status: { phase: "Running" } }));
+  make().reconcile(Widget, async () => ({ status: { phase: "Running" } }));
   // @ts-expect-error a field of the wrong type
-  provider.reconcile(Widget, async () => ({ status: { replicas: "three" } }));
+  make().reconcile(Widget, async () => ({ status: { replicas: "three" } }));
   // A handler with nothing to report returns nothing.
-  provider.reconcile(Widget, async () => undefined);
-  provider.reconcile(Widget, async () => ({ requeueAfter: 1000 }));
+  make().reconcile(Widget, async () => undefined);
+  make().reconcile(Widget, async () => ({ requeueAfter: 1000 }));
+  return provider;
 }
 
 describe("reconcile handler types", () => {
   it("compile as the status schema says (checked by tsc), and registration works at run time", () => {
-    const provider = createProvider({
-      kubeconfig: {
-        yaml: "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {token: t}}]\ncurrent-context: c\n",
-      },
-      export: "widgets.example.io",
-      handleSignals: false,
-    });
-    register(provider);
+    const make = () =>
+      createProvider({
+        kubeconfig: {
+          yaml: "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {token: t}}]\ncurrent-context: c\n",
+        },
+        export: "widgets.example.io",
+        handleSignals: false,
+      });
+    const provider = register(make);
+    expect(() => provider.reconcile(Widget, async () => undefined)).toThrow(
+      "Widget is registered twice: one reconcile() per resource",
+    );
     expect(() => provider.store(Widget)).not.toThrow();
   });
 });

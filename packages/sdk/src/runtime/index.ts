@@ -8,6 +8,7 @@
  */
 export { Backoff, type BackoffOptions } from "./backoff.js";
 export { ENDPOINT_SLICES, type EndpointSliceOptions, watchEndpointSlice } from "./endpoint-slice.js";
+export { Engagement, type EngagementOptions, type InformerOptions } from "./engagement.js";
 export {
   type EndpointsEvent,
   type InitDoneEvent,

@@ -18,6 +18,7 @@ export interface WatchRestart {
  */
 export class WatchStats {
   private readonly counts = new Map<RestartReason, number>();
+  private readonly running = new Map<string, number>();
   private readonly subject = new Subject<WatchRestart>();
   /** Every restart as it happens. */
   readonly restarts$: Observable<WatchRestart> = this.subject.asObservable();
@@ -46,6 +47,19 @@ export class WatchStats {
     };
     for (const [reason, c] of this.counts) out[reason] = c;
     return out;
+  }
+
+  /**
+   * List+watch loops running now, per resource (each holds at most one watch connection): what a
+   * provider costs the API server, and how a test sees that watches are shared, not copied.
+   */
+  watchers(): Record<string, number> {
+    return Object.fromEntries([...this.running].filter(([, n]) => n > 0));
+  }
+
+  /** Called by a watcher driver when it starts (`+1`) and stops (`-1`). */
+  watcherRunning(resource: string, delta: 1 | -1): void {
+    this.running.set(resource, (this.running.get(resource) ?? 0) + delta);
   }
 
   /** Records a restart (called by the watcher driver). */

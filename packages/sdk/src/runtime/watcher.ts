@@ -90,10 +90,15 @@ export class Watcher<T = KubeObject> {
   start(): this {
     if (!this.started) {
       this.started = true;
-      void this.run().then(this.resolveDone, (err: unknown) => {
+      this.stats.watcherRunning(this.resource, 1);
+      const finished = () => {
+        this.stats.watcherRunning(this.resource, -1);
+        this.resolveDone();
+      };
+      void this.run().then(finished, (err: unknown) => {
         // Only a bug gets here; say so loudly rather than stop silently.
         this.log?.fatal({ err }, "watcher loop failed");
-        this.resolveDone();
+        finished();
       });
     }
     return this;

@@ -1,0 +1,129 @@
+import { isDeepStrictEqual } from "node:util";
+import type { AnyResource } from "../api/resource.js";
+import type { Controller } from "../controller/controller.js";
+import type { ObjectKey } from "../controller/object-paths.js";
+import { isObjectEvent, type WatchEvent } from "../runtime/events.js";
+import type { Item } from "../runtime/item.js";
+import { Store } from "../runtime/store.js";
+import { targetName, type WatchTarget } from "../runtime/target.js";
+import type { KubeObject } from "../util/objects.js";
+import type { WorkspaceStates } from "./workspace-states.js";
+
+/** A registered resource: its reconciler and how its own events trigger it. */
+export interface Registration {
+  resource: AnyResource;
+  controller: Controller<KubeObject, unknown>;
+  reconcileOnStatusChange: boolean;
+}
+
+/**
+ * One watched resource of a provider and its one cache, shared by whoever needs it: the
+ * registration that reconciles it, the related watches of other registrations, handler reads
+ * (controller-runtime: the cache you watch is the cache you read).
+ */
+export class Informer {
+  readonly store = new Store<unknown>();
+  /** The registration reconciling this resource, if any. */
+  owner: Registration | undefined;
+  /** Registrations that reconcile some of their objects when this resource changes. */
+  readonly relatedOf: { reg: Registration; map: (item: Item<unknown>) => ObjectKey[] }[] = [];
+
+  constructor(public target: WatchTarget<unknown>) {}
+
+  get name(): string {
+    return targetName(this.target);
+  }
+
+  /** Routes one event: into the store, then to the owner's queue and the related mappers. */
+  route(ev: WatchEvent<unknown>, workspaces: WorkspaceStates<Informer>): void {
+    this.store.apply(ev);
+    if (isObjectEvent(ev)) {
+      const owner = this.owner;
+      if (owner) {
+        const key = keyOf(ev);
+        owner.controller.observed(key);
+        // A status-only change (most often the runtime's own write) does not reconcile again,
+        // as with controller-runtime's GenerationChangedPredicate; relist repeats still do
+        // (level-triggered resync).
+        const statusOnly =
+          !owner.reconcileOnStatusChange &&
+          ev.type === "modified" &&
+          !ev.initial &&
+          ev.old !== undefined &&
+          !specOrMetadataChanged(ev.old.object as KubeObject, ev.object as KubeObject);
+        if (!statusOnly) owner.controller.enqueue(key);
+      }
+      for (const r of this.relatedOf) for (const key of r.map(ev)) r.reg.controller.enqueueRelated(key);
+    } else if (ev.type === "init-done") {
+      // A (re)list reaches the store only now, in one swap: objects whose events came during
+      // the list were not there yet when their reconcile looked, so reconcile them all now.
+      if (!this.owner) return;
+      for (const item of this.store.list()) {
+        if (item.endpoint === ev.endpoint) this.owner.controller.enqueue(keyOf(item));
+      }
+    } else if (ev.type === "engaged" || ev.type === "terminating") {
+      workspaces.engage(this, ev.workspace, ev.type === "engaged" ? "active" : "terminating");
+    } else if (ev.type === "disengaged") {
+      workspaces.disengage(this, ev.workspace);
+    }
+  }
+}
+
+/** The informers of one provider, one per watched resource whoever asks for it. */
+export class Informers {
+  private readonly byName = new Map<string, Informer>();
+
+  /**
+   * The informer of a target. A registered resource's target (which validates) wins over a plain
+   * one asked for earlier by a related watch, so the shared cache flags invalid objects.
+   */
+  of(target: WatchTarget<unknown>, validating = false): Informer {
+    const name = targetName(target);
+    let inf = this.byName.get(name);
+    if (!inf) {
+      inf = new Informer(target);
+      this.byName.set(name, inf);
+    } else if (validating) {
+      inf.target = target;
+    }
+    return inf;
+  }
+
+  all(): Informer[] {
+    return [...this.byName.values()];
+  }
+}
+
+function keyOf(item: { workspace: string; namespace?: string | undefined; name: string }): ObjectKey {
+  return { workspace: item.workspace, ...(item.namespace && { namespace: item.namespace }), name: item.name };
+}
+
+/** Whether anything but the status (and resourceVersion/managedFields) differs between two versions of an object. */
+export function specOrMetadataChanged(before: KubeObject, after: KubeObject): boolean {
+  const a = before.metadata;
+  const b = after.metadata;
+  if (a.generation === undefined || b.generation === undefined) {
+    if (!isDeepStrictEqual(before.spec, after.spec)) return true;
+  } else if (a.generation !== b.generation) return true;
+  return (
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    !isDeepStrictEqual(a.finalizers, b.finalizers) ||
+    !isDeepStrictEqual(a.labels, b.labels) ||
+    !isDeepStrictEqual(a.annotations, b.annotations) ||
+    !isDeepStrictEqual(a.ownerReferences, b.ownerReferences)
+  );
+}
+
+/** The default related mapping: owners of the reconciled kind named in ownerReferences. */
+export function ownersOf(resource: AnyResource): (item: Item<unknown>) => ObjectKey[] {
+  return (item) => {
+    const refs = (item.object as KubeObject).metadata.ownerReferences ?? [];
+    return refs
+      .filter((r) => r.kind === resource.kind && r.apiVersion.startsWith(`${resource.group}/`))
+      .map((r) => ({
+        workspace: item.workspace,
+        ...(item.namespace && { namespace: item.namespace }),
+        name: r.name,
+      }));
+  };
+}

@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generate } from "@kcp-mesh/codegen";
+import { createProvider, type KubeObject, type Provider, resourceTarget } from "@kcp-mesh/sdk";
+import { apply, bindExport, bootstrapProvider, createWorkspace, waitFor } from "@kcp-mesh/sdk/testing";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminClient, uniqueSuffix } from "../support/kcp.js";
+import trioApi, { Alpha, Beta, Gamma, TRIO_EXPORT } from "../support/trio-api.js";
+
+const API = "/apis/trio.example.io/v1alpha1";
+type TrioObject = KubeObject & {
+  spec: { partner?: string };
+  status?: { seen?: number; partnerSeen?: boolean };
+};
+
+// One provider, three resources and two related watches on resources it already reconciles: it
+// must hold one endpoint-slice watch, one APIBinding watch per endpoint and one watch per resource
+// and endpoint, and a related watch must read the same cache that triggers reconciles.
+describe("a provider with three resources and two related watches", () => {
+  const root = adminClient();
+  const base = `root:trio-${uniqueSuffix()}`;
+  let provider: Provider;
+  let consumer: ReturnType<typeof root.forWorkspace>;
+  const obj = (kind: string, name: string, partner?: string): KubeObject => ({
+    apiVersion: "trio.example.io/v1alpha1",
+    kind,
+    metadata: { name, namespace: "default" },
+    spec: partner ? { partner } : {},
+  });
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trio-"));
+    mkdirSync(join(dir, "deploy"));
+    for (const [f, text] of Object.entries(generate(trioApi).files))
+      writeFileSync(join(dir, "deploy", f), text);
+    const boot = await bootstrapProvider(root, {
+      workspace: `${base}:provider`,
+      deployDir: join(dir, "deploy"),
+      identityName: "trio-provider",
+    });
+    const ws = await createWorkspace(root, `${base}:consumer`);
+    consumer = root.forWorkspace(ws.path);
+    await bindExport(consumer, { path: boot.workspace.path, name: TRIO_EXPORT });
+    provider = createProvider({
+      kubeconfig: { yaml: boot.identity.kubeconfig },
+      export: TRIO_EXPORT,
+      logger: pino({ level: "silent" }),
+      handleSignals: false,
+      metricsPort: 0,
+    });
+    // An Alpha reports whether its partner Beta exists, read from the provider's Beta cache; a
+    // Beta change reconciles the Alpha it names (a related watch on a reconciled resource).
+    provider.reconcile(
+      Alpha,
+      async (a) => {
+        const partner = a.spec.partner;
+        const beta = partner
+          ? provider
+              .store(Beta)
+              .get({
+                workspace: a.metadata.annotations!["kcp.io/cluster"]!,
+                namespace: "default",
+                name: partner,
+              })
+          : undefined;
+        return { status: { partnerSeen: beta !== undefined } };
+      },
+      {
+        related: [
+          {
+            target: resourceTarget(Beta),
+            map: (item) =>
+              provider
+                .store(Alpha)
+                .list({ workspace: item.workspace })
+                .filter((x) => x.valid && x.object.spec.partner === item.name)
+                .map((x) => ({ workspace: x.workspace, namespace: "default", name: x.name })),
+          },
+        ],
+      },
+    );
+    provider.reconcile(Beta, async () => ({ status: { seen: 1 } }));
+    provider.reconcile(Gamma, async () => ({ status: { seen: 1 } }), {
+      related: [{ target: resourceTarget(Alpha), map: () => [] }],
+    });
+    await provider.start();
+    await waitFor("caches synced", async () => (provider.synced ? true : undefined));
+  });
+
+  afterAll(async () => {
+    await provider?.stop();
+    root.close();
+  });
+
+  it("holds one watch per resource and endpoint, one APIBinding watch and one slice watch", async () => {
+    await apply(consumer, [obj("Gamma", "g1")]);
+    await waitFor("g1 reconciled", async () => {
+      const g = await consumer.get<TrioObject>(`${API}/namespaces/default/gammas/g1`);
+      return g?.status?.seen === 1 ? true : undefined;
+    });
+    expect(provider.stats.watchers()).toEqual({
+      "apiexportendpointslices.apis.kcp.io/v1alpha1": 1,
+      "apibindings.apis.kcp.io/v1alpha2": 1,
+      "alphas.trio.example.io/v1alpha1": 1,
+      "betas.trio.example.io/v1alpha1": 1,
+      "gammas.trio.example.io/v1alpha1": 1,
+    });
+    const metrics = await (await fetch(`http://127.0.0.1:${provider.healthPort}/metrics`)).text();
+    expect(metrics).toContain('kcp_mesh_watches{resource="apibindings.apis.kcp.io/v1alpha2"} 1');
+    expect(metrics).toContain('kcp_mesh_watches{resource="alphas.trio.example.io/v1alpha1"} 1');
+  });
+
+  it("a related change reconciles through the shared cache the handler reads", async () => {
+    await apply(consumer, [obj("Alpha", "a1", "b1")]);
+    await waitFor("a1 without its partner", async () => {
+      const a = await consumer.get<TrioObject>(`${API}/namespaces/default/alphas/a1`);
+      return a?.status?.partnerSeen === false ? true : undefined;
+    });
+    await apply(consumer, [obj("Beta", "b1")]);
+    // Only the related watch can wake a1: its own spec did not change.
+    await waitFor("a1 sees its partner", async () => {
+      const a = await consumer.get<TrioObject>(`${API}/namespaces/default/alphas/a1`);
+      return a?.status?.partnerSeen === true ? true : undefined;
+    });
+  });
+});
