@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CodegenError, formatProblem, generate, structuralSchema } from "@kcp-mesh/codegen";
 import { KubeApiError, type KubeClient, type KubeObject, validateObject } from "@kcp-mesh/sdk";
-import { defineApi, defineResource, listMap } from "@kcp-mesh/sdk/api";
+import { cel, defineApi, defineResource, listMap } from "@kcp-mesh/sdk/api";
 import { apply, bindExport, createWorkspace } from "@kcp-mesh/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -239,6 +239,85 @@ const refused: {
     kcp: /properties\[name\]\.nullable: Forbidden: this property is in x-kubernetes-list-map-keys, so it cannot be nullable/,
   },
   {
+    why: "a CEL rule that does not parse",
+    zod: cel(z.object({ min: z.int32() }), "self.min <="),
+    generator: /the rule does not compile/,
+    schema: rootWith({
+      type: "object",
+      properties: {
+        f: {
+          type: "object",
+          properties: { min: { type: "integer" } },
+          "x-kubernetes-validations": [{ rule: "self.min <=" }],
+        },
+      },
+    }),
+    kcp: /properties\[f\]\.x-kubernetes-validations\[0\]\.rule: Invalid value: .*compilation failed/,
+  },
+  {
+    why: "a CEL rule naming a field that does not exist",
+    zod: cel(z.object({ min: z.int32() }), "self.min <= self.maximum"),
+    generator: /No such key: maximum/,
+    schema: rootWith({
+      type: "object",
+      properties: {
+        f: {
+          type: "object",
+          properties: { min: { type: "integer" } },
+          "x-kubernetes-validations": [{ rule: "self.min <= self.maximum" }],
+        },
+      },
+    }),
+    kcp: /x-kubernetes-validations\[0\]\.rule: Invalid value: .*undefined field 'maximum'/,
+  },
+  {
+    why: "a CEL rule that is not a bool",
+    zod: cel(z.object({ min: z.int32() }), "self.min"),
+    generator: /must give a bool/,
+    schema: rootWith({
+      type: "object",
+      properties: {
+        f: {
+          type: "object",
+          properties: { min: { type: "integer" } },
+          "x-kubernetes-validations": [{ rule: "self.min" }],
+        },
+      },
+    }),
+    kcp: /x-kubernetes-validations\[0\]\.rule: Invalid value: .*must evaluate to a bool/,
+  },
+  {
+    why: "oldSelf on items of a plain list",
+    zod: z.array(cel(z.string().max(8), "self == oldSelf")).max(4),
+    generator: /uses oldSelf, but below spec\.f kcp cannot pair old and new values/,
+    schema: rootWith({
+      type: "object",
+      properties: {
+        f: {
+          type: "array",
+          maxItems: 4,
+          items: { type: "string", maxLength: 8, "x-kubernetes-validations": [{ rule: "self == oldSelf" }] },
+        },
+      },
+    }),
+    kcp: /oldSelf cannot be used on the uncorrelatable portion of the schema/,
+  },
+  {
+    why: "a CEL rule walking each unbounded string of an unbounded list (cost)",
+    zod: z.array(cel(z.string(), "self.contains('a')")),
+    generator: /estimated cost .* it runs up to 1,048,575 times per object/,
+    schema: rootWith({
+      type: "object",
+      properties: {
+        f: {
+          type: "array",
+          items: { type: "string", "x-kubernetes-validations": [{ rule: "self.contains('a')" }] },
+        },
+      },
+    }),
+    kcp: /x-kubernetes-validations\[0\]\.rule: Forbidden: estimated rule cost exceeds budget/,
+  },
+  {
     why: "a group without a dot",
     schema: rootWith({ type: "object" }),
     group: "widgets",
@@ -263,6 +342,35 @@ describe("what the generator rejects, kcp refuses", () => {
     expect(err, "kcp accepted the schema").toBeInstanceOf(KubeApiError);
     expect(err!.status).toBe(403);
     expect(err!.message).toMatch(kcp);
+  });
+});
+
+// What the generator accepts about CEL, kcp accepts: bounded lists and strings keep a rule on each
+// item within the budget, and oldSelf works on items of list maps.
+describe("CEL the generator accepts, kcp accepts", () => {
+  it.each([
+    [
+      "a rule on each item of a bounded list",
+      z.array(cel(z.string().max(64), "self.startsWith('a')")).max(100),
+    ],
+    ["a rule on an unbounded string", cel(z.string(), "self.startsWith('a')")],
+    ["a cheap rule on each item of an unbounded list", z.array(cel(z.string(), "self.startsWith('a')"))],
+    [
+      "a walking rule on each item of a bounded list",
+      z.array(cel(z.string().max(64), "self.contains('a')")).max(100),
+    ],
+    ["size() of an unbounded list", cel(z.array(z.string().max(8)), "size(self) > 0")],
+    [
+      "oldSelf on a field of list-map items",
+      listMap(
+        z.array(z.object({ name: z.string().max(8), v: cel(z.string().max(8), "self == oldSelf") })).max(4),
+        ["name"],
+      ),
+    ],
+  ])("%s", async (_why, zod) => {
+    expect(generatorErrors(zod)).toEqual([]);
+    const { schema } = structuralSchema(z.object({ f: zod }), "spec");
+    expect(await createSchema("things", "agree.example.io", rootWith(schema))).toBeUndefined();
   });
 });
 

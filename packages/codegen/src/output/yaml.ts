@@ -19,7 +19,7 @@ export function isAmbiguousScalar(s: string): boolean {
   if (SPECIAL.has(s) || NUMBER_LIKE.test(s)) return true;
   for (const version of ["1.1", "1.2"] as const) {
     try {
-      if (parse(s, { version }) !== s) return true;
+      if (parse(s, { version, logLevel: "silent" }) !== s) return true;
     } catch {
       return true;
     }

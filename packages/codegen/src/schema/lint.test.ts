@@ -132,7 +132,8 @@ describe("structural-schema lint of hand-written schemas", () => {
     expect(errors[0]).toMatch(/^Thing v1 spec\.f/);
   });
 
-  it("warns about CEL rules over unbounded lists and strings", () => {
+  it("estimates CEL cost as the API server does: unbounded lists and strings multiply", () => {
+    // size() is cheap on any list: kcp accepts it on an unbounded one.
     expect(
       lintSpec(
         field({
@@ -141,9 +142,40 @@ describe("structural-schema lint of hand-written schemas", () => {
           "x-kubernetes-validations": [{ rule: "size(self) > 0" }],
         }),
       ),
-    ).toEqual([
-      "warning: Thing v1 spec.f: a CEL rule on a list without maxItems may exceed kcp's cost budget; bound it with .max(n)",
-    ]);
+    ).toEqual([]);
+    // Walking every unbounded string of an unbounded list is not.
+    const walk = lintSpec(
+      field({
+        type: "array",
+        items: { type: "string" },
+        "x-kubernetes-validations": [{ rule: "self.all(x, x.contains('a'))" }],
+      }),
+    );
+    expect(walk.join("\n")).toMatch(
+      /spec\.f: rule "self\.all\(x, x\.contains\('a'\)\)": estimated cost .* exceeds kcp's limit of 10,000,000 per rule/,
+    );
+    // A rule on each item of an unbounded list runs once per item: its cost multiplies.
+    const perItem = lintSpec(
+      field({
+        type: "array",
+        items: { type: "string", "x-kubernetes-validations": [{ rule: "self.contains('a')" }] },
+      }),
+    );
+    expect(perItem.join("\n")).toMatch(/spec\.f\[\*\]: .* it runs up to 1,048,575 times per object/);
+    // Bounded, the same rules are cheap.
+    expect(
+      lintSpec(
+        field({
+          type: "array",
+          maxItems: 16,
+          items: {
+            type: "string",
+            maxLength: 64,
+            "x-kubernetes-validations": [{ rule: "self.startsWith('a')" }],
+          },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it("restricts root metadata to name and generateName", () => {

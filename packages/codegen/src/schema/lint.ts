@@ -1,4 +1,6 @@
+import { type CelSchema, checkCelRule, maxSizeOf } from "@kcp-mesh/sdk/api";
 import type { ProblemSink } from "../problems.js";
+import { estimateCost, PER_RULE_LIMIT, PER_SCHEMA_LIMIT } from "./cel-cost.js";
 import type { JsonSchema } from "./json-schema.js";
 import { ALLOWED_KEYWORDS, FORBIDDEN_KEYWORDS, K8S_FORMATS, TYPES } from "./keywords.js";
 import { itemPath, mapValuePath, propertyPath } from "./paths.js";
@@ -45,14 +47,30 @@ export function lintVersionSchema(root: JsonSchema, sink: ProblemSink): void {
         sink.error("metadata", `metadata may not set ${k}; remove it`);
     }
   }
-  lintNode(root, "", sink, { inJunctor: false, isRoot: true });
+  const cost = { total: 0, rules: [] as { path: string; cost: number }[] };
+  lintNode(root, "", sink, { inJunctor: false, isRoot: true, cardinality: 1, cost });
+  if (cost.total > PER_SCHEMA_LIMIT) {
+    const worst = cost.rules.sort((a, b) => b.cost - a.cost).slice(0, 3);
+    sink.error(
+      "",
+      `the CEL rules of this version cost about ${fmt(cost.total)} in all, beyond kcp's limit of ${fmt(PER_SCHEMA_LIMIT)} per schema (most: ${worst.map((r) => `${r.path || "(root)"} ${fmt(r.cost)}`).join(", ")}); bound the strings and lists they walk with .max(n)`,
+    );
+  }
 }
+
+const fmt = (n: number) => (n >= 1e15 ? n.toExponential(1) : Math.round(n).toLocaleString("en-US"));
 
 interface Where {
   inJunctor: boolean;
   isRoot?: boolean;
   /** Below a node that keeps unknown fields: untyped nodes are fine there. */
   preserving?: boolean;
+  /** How many times a rule here may run for one object: the sizes of the lists and maps above. */
+  cardinality?: number;
+  /** Where old and new values stop being correlatable (items of non-map lists, atomic objects): no oldSelf below. */
+  uncorrelatable?: string;
+  /** Every rule's estimated cost, for the per-schema limit. */
+  cost?: { total: number; rules: { path: string; cost: number }[] };
 }
 
 function lintNode(node: JsonSchema, path: string, sink: ProblemSink, where: Where): void {
@@ -78,6 +96,7 @@ function lintNode(node: JsonSchema, path: string, sink: ProblemSink, where: Wher
   }
   lintType(node, path, sink, where);
   lintValueChecks(node, path, sink);
+  if (!where.inJunctor) lintCelRules(node, path, sink, where);
   lintExtensions(node, path, sink);
   if (node.default !== undefined && !where.inJunctor) lintDefault(node, path, sink);
   lintChildren(node, path, sink, where);
@@ -177,23 +196,82 @@ function lintValueChecks(node: JsonSchema, path: string, sink: ProblemSink): voi
         if (typeof r?.rule !== "string" || r.rule.trim() === "")
           sink.error(path, "every x-kubernetes-validations entry needs a rule");
       }
-      if (node.type === "array" && node.maxItems === undefined) {
+    }
+  }
+}
+
+const REASONS = new Set([
+  "FieldValueInvalid",
+  "FieldValueForbidden",
+  "FieldValueRequired",
+  "FieldValueDuplicate",
+]);
+
+/**
+ * Compiles and type-checks every CEL rule against the node it sits on, checks the rule's fields as
+ * apiextensions does (message, reason, oldSelf where old values correlate), and estimates its cost
+ * times the number of times it may run per object (the sizes of the lists and maps above it).
+ */
+function lintCelRules(node: JsonSchema, path: string, sink: ProblemSink, where: Where): void {
+  const rules = node["x-kubernetes-validations"];
+  if (!Array.isArray(rules)) return;
+  for (const [i, r] of (
+    rules as {
+      rule?: unknown;
+      message?: unknown;
+      reason?: unknown;
+      messageExpression?: unknown;
+      optionalOldSelf?: unknown;
+      fieldPath?: unknown;
+    }[]
+  ).entries()) {
+    if (typeof r?.rule !== "string" || r.rule.trim() === "") continue;
+    const rule = r.rule;
+    const at = `rule ${JSON.stringify(rule)}`;
+    if (typeof r.message === "string" && /[\r\n]/.test(r.message.trim()))
+      sink.error(path, `${at}: its message must not contain line breaks`);
+    if (/[\r\n]/.test(rule.trim()) && (typeof r.message !== "string" || r.message.trim() === ""))
+      sink.error(
+        path,
+        `${at} spans several lines, so kcp needs a message: cel(schema, rule, { message: "..." })`,
+      );
+    if (r.reason !== undefined && !REASONS.has(r.reason as string))
+      sink.error(path, `${at}: reason must be one of ${[...REASONS].join(", ")}`);
+    const checked = checkCelRule(node as CelSchema, { ...(r as { rule: string }) }, where.isRoot === true);
+    if (!checked.ok) {
+      if (checked.cannotJudge)
         sink.warn(
           path,
-          "a CEL rule on a list without maxItems may exceed kcp's cost budget; bound it with .max(n)",
+          `${at} ${checked.error}; kcp type-checks it when the schema is created (run mesh-codegen verify), and validateObject does not run it`,
         );
-      }
-      if (
-        node.type === "string" &&
-        node.maxLength === undefined &&
-        node.enum === undefined &&
-        node.format === undefined
-      ) {
-        sink.warn(
+      else
+        sink.error(
           path,
-          "a CEL rule on a string without maxLength may exceed kcp's cost budget; bound it with .max(n)",
+          `${at}: ${checked.error}; fix the expression in cel(...) (self is this field${where.isRoot ? ", the whole object" : ""})`,
         );
-      }
+      continue;
+    }
+    if (checked.usesOldSelf && where.uncorrelatable !== undefined) {
+      sink.error(
+        path,
+        `${at} uses oldSelf, but below ${where.uncorrelatable || "(root)"} kcp cannot pair old and new values (items of lists that are not list maps, fields of atomic objects); move the rule up to ${where.uncorrelatable || "the root"} or make the list a listMap(...)`,
+      );
+    } else if (!checked.usesOldSelf && r.optionalOldSelf !== undefined) {
+      sink.error(path, `${at}: optionalOldSelf may only be set on rules that use oldSelf`);
+    }
+    const each = estimateCost(checked.ast, node as CelSchema);
+    const total = each * (where.cardinality ?? 1);
+    where.cost?.rules.push({ path, cost: total });
+    if (where.cost) where.cost.total += total;
+    if (total > PER_RULE_LIMIT) {
+      const times =
+        (where.cardinality ?? 1) > 1
+          ? ` it runs up to ${fmt(where.cardinality ?? 1)} times per object (once per item of the lists and maps above it) and`
+          : "";
+      sink.error(
+        path,
+        `${at}: estimated cost ${fmt(total)} exceeds kcp's limit of ${fmt(PER_RULE_LIMIT)} per rule:${times} each run may cost ${fmt(each)}; strings, lists and maps without .max(n) count as large as a 3 MiB request allows, so bound the ones it walks (and the lists above it) with .max(n)`,
+      );
     }
   }
 }
@@ -286,11 +364,35 @@ function lintExtensions(node: JsonSchema, path: string, sink: ProblemSink): void
 
 function lintChildren(node: JsonSchema, path: string, sink: ProblemSink, where: Where): void {
   const preserving = where.preserving || node["x-kubernetes-preserve-unknown-fields"] === true;
-  const child = { inJunctor: where.inJunctor, preserving };
-  for (const [k, v] of Object.entries(node.properties ?? {})) lintNode(v, propertyPath(path, k), sink, child);
-  if (node.items && !Array.isArray(node.items)) lintNode(node.items, itemPath(path), sink, child);
+  const base = {
+    inJunctor: where.inJunctor,
+    preserving,
+    cost: where.cost,
+    cardinality: where.cardinality ?? 1,
+  };
+  const keep = where.uncorrelatable;
+  const fieldsUncorrelatable = keep ?? (node["x-kubernetes-map-type"] === "atomic" ? path : undefined);
+  for (const [k, v] of Object.entries(node.properties ?? {}))
+    lintNode(v, propertyPath(path, k), sink, {
+      ...base,
+      ...(fieldsUncorrelatable !== undefined && { uncorrelatable: fieldsUncorrelatable }),
+      ...(v["x-kubernetes-embedded-resource"] === true && { isRoot: true }),
+    });
+  const many = base.cardinality * maxSizeOf(node as CelSchema);
+  if (node.items && !Array.isArray(node.items)) {
+    const itemsUncorrelatable = keep ?? (node["x-kubernetes-list-type"] === "map" ? undefined : path);
+    lintNode(node.items, itemPath(path), sink, {
+      ...base,
+      cardinality: many,
+      ...(itemsUncorrelatable !== undefined && { uncorrelatable: itemsUncorrelatable }),
+    });
+  }
   if (typeof node.additionalProperties === "object")
-    lintNode(node.additionalProperties, mapValuePath(path), sink, child);
+    lintNode(node.additionalProperties, mapValuePath(path), sink, {
+      ...base,
+      cardinality: many,
+      ...(keep !== undefined && { uncorrelatable: keep }),
+    });
   const junctor = { inJunctor: true, preserving };
   const intOrString = node["x-kubernetes-int-or-string"] === true;
   for (const k of ["allOf", "anyOf", "oneOf"] as const) {

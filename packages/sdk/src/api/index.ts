@@ -13,6 +13,17 @@ export {
   type PermissionClaimDefinition,
   type ProviderInfo,
 } from "./api.js";
+export {
+  type CelCheck,
+  type CelFailure,
+  type CelRuleLike,
+  type CelSchema,
+  celFieldName,
+  checkCelRule,
+  evaluateCelRules,
+  maxSizeOf,
+  minSerializedSize,
+} from "./cel.js";
 export type {
   Infer,
   InferInput,

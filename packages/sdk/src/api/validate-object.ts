@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { type CelSchema, evaluateCelRules } from "./cel.js";
 import type { Infer, VersionOf } from "./infer.js";
 import type { AnyResource } from "./resource.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
@@ -17,7 +19,10 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: 
  * matches, `metadata` is an object, and `spec` and `status` fit that version's zod schemas. The value
  * returned has zod's defaults applied and unknown fields stripped, as the schemas say.
  *
- * CEL rules (`x-kubernetes-validations`) are kcp's to enforce and are not evaluated here.
+ * CEL rules (`x-kubernetes-validations`, from `cel(...)`) of zod 4 schemas run too, on the value
+ * with defaults applied, as kcp runs them on create: rules the CEL library cannot judge (see the
+ * README), transition rules (`oldSelf`), rules inside unions and rules of `zod/v3` schemas are
+ * kcp's alone.
  *
  * @example
  * ```ts
@@ -78,7 +83,37 @@ function run(schema: StandardSchemaV1, value: unknown, root: string, issues: Val
       issues.push({ path: joinPath(root, issue.path ?? []), message: issue.message });
     return undefined;
   }
-  return result.value;
+  const before = issues.length;
+  const json = celSchemaOf(schema);
+  if (json)
+    for (const f of evaluateCelRules(json, result.value, root))
+      issues.push({ path: f.path, message: f.message });
+  return issues.length > before ? undefined : result.value;
+}
+
+const celSchemas = new WeakMap<object, CelSchema | null>();
+
+/** The JSON schema of a zod 4 schema with its CEL rules, when it has any; null otherwise. */
+function celSchemaOf(schema: StandardSchemaV1): CelSchema | null {
+  const cached = celSchemas.get(schema);
+  if (cached !== undefined) return cached;
+  let json: CelSchema | null = null;
+  if ("_zod" in schema) {
+    try {
+      const converted = z.toJSONSchema(schema as unknown as z.ZodType, {
+        target: "openapi-3.0",
+        io: "output",
+        reused: "inline",
+        cycles: "ref",
+        unrepresentable: "any",
+      }) as CelSchema;
+      if (JSON.stringify(converted).includes('"x-kubernetes-validations"')) json = converted;
+    } catch {
+      json = null;
+    }
+  }
+  celSchemas.set(schema, json);
+  return json;
 }
 
 /** `spec` + `["items", 2, "name"]` → `spec.items[2].name`. */
