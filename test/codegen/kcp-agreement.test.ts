@@ -194,6 +194,26 @@ const refused: {
     kcp: /properties\[f\]\.default: Invalid value: .*must not have unknown fields/,
   },
   {
+    why: "a default that fails its own CEL rule",
+    zod: cel(z.object({ min: z.int32(), max: z.int32() }), "self.min <= self.max", {
+      message: "min must not exceed max",
+    }).default({ min: 5, max: 1 }),
+    generator: /fails the CEL rule "self\.min <= self\.max"/,
+    schema: rootWith({
+      type: "object",
+      properties: {
+        f: {
+          type: "object",
+          properties: { min: { type: "integer" }, max: { type: "integer" } },
+          required: ["min", "max"],
+          default: { min: 5, max: 1 },
+          "x-kubernetes-validations": [{ rule: "self.min <= self.max", message: "min must not exceed max" }],
+        },
+      },
+    }),
+    kcp: /properties\[f\]\.default: Invalid value: .*min must not exceed max/,
+  },
+  {
     why: "a list map keyed by an object",
     zod: listMap(z.array(z.object({ key: z.object({ a: z.string() }), v: z.int32() })), ["key"]),
     generator: /list map key key must be a scalar/,

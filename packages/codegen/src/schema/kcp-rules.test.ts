@@ -93,6 +93,15 @@ describe("defaults are checked against their own schema (ValidateDefaults)", () 
     );
   });
 
+  it("runs the field's CEL rules on its default, as ValidateDefaults does", () => {
+    const errors = fieldErrors(
+      cel(z.object({ min: z.int32(), max: z.int32() }), "self.min <= self.max").default({ min: 5, max: 1 }),
+    );
+    expect(errors.join("\n")).toMatch(
+      /spec\.f: default \{"min":5,"max":1\} fails the CEL rule "self\.min <= self\.max"/,
+    );
+  });
+
   it("accepts defaults that fit", () => {
     expect(fieldErrors(z.int32().min(10).default(10))).toEqual([]);
     expect(fieldErrors(z.enum(["a", "b"]).default("b"))).toEqual([]);

@@ -1,4 +1,4 @@
-import { type CelSchema, checkCelRule, maxSizeOf } from "@kcp-mesh/sdk/api";
+import { type CelSchema, checkCelRule, evaluateCelRules, maxSizeOf } from "@kcp-mesh/sdk/api";
 import type { ProblemSink } from "../problems.js";
 import { estimateCost, PER_RULE_LIMIT, PER_SCHEMA_LIMIT } from "./cel-cost.js";
 import type { JsonSchema } from "./json-schema.js";
@@ -114,6 +114,15 @@ function lintDefault(node: JsonSchema, path: string, sink: ProblemSink): void {
   const { default: _d, ...withoutDefault } = node;
   for (const e of validateValue(withoutDefault, node.default)) {
     sink.error(path, `default ${shown} is not valid${e.path ? ` at ${e.path}` : ""}: it ${e.message}${fix}`);
+  }
+  // ValidateDefaults runs the node's CEL rules (and those below it) on the default as well.
+  if (!sink.hasErrors) {
+    for (const f of evaluateCelRules(withoutDefault as CelSchema, node.default)) {
+      sink.error(
+        path,
+        `default ${shown} fails the CEL rule ${JSON.stringify(f.rule)}${f.path ? ` at ${f.path}` : ""} (${f.message})${fix}`,
+      );
+    }
   }
   for (const f of unknownFields(withoutDefault, node.default)) {
     sink.error(
