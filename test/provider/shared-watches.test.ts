@@ -23,6 +23,7 @@ describe("a provider with three resources and two related watches", () => {
   const base = `root:trio-${uniqueSuffix()}`;
   let provider: Provider;
   let consumer: ReturnType<typeof root.forWorkspace>;
+  const gammaRuns = new Map<string, number>();
   const obj = (kind: string, name: string, partner?: string): KubeObject => ({
     apiVersion: "trio.example.io/v1alpha1",
     kind,
@@ -57,13 +58,11 @@ describe("a provider with three resources and two related watches", () => {
       async (a) => {
         const partner = a.spec.partner;
         const beta = partner
-          ? provider
-              .store(Beta)
-              .get({
-                workspace: a.metadata.annotations!["kcp.io/cluster"]!,
-                namespace: "default",
-                name: partner,
-              })
+          ? provider.store(Beta).get({
+              workspace: a.metadata.annotations!["kcp.io/cluster"]!,
+              namespace: "default",
+              name: partner,
+            })
           : undefined;
         return { status: { partnerSeen: beta !== undefined } };
       },
@@ -82,9 +81,17 @@ describe("a provider with three resources and two related watches", () => {
       },
     );
     provider.reconcile(Beta, async () => ({ status: { seen: 1 } }));
-    provider.reconcile(Gamma, async () => ({ status: { seen: 1 } }), {
-      related: [{ target: resourceTarget(Alpha), map: () => [] }],
-    });
+    provider.reconcile(
+      Gamma,
+      async (g, ctx) => {
+        gammaRuns.set(g.metadata.name!, (gammaRuns.get(g.metadata.name!) ?? 0) + 1);
+        if (g.spec.partner) ctx.enqueue({ namespace: "default", name: g.spec.partner });
+        return { status: { seen: 1 } };
+      },
+      {
+        related: [{ target: resourceTarget(Alpha), map: () => [] }],
+      },
+    );
     await provider.start();
     await waitFor("caches synced", async () => (provider.synced ? true : undefined));
   });
@@ -124,5 +131,23 @@ describe("a provider with three resources and two related watches", () => {
       const a = await consumer.get<TrioObject>(`${API}/namespaces/default/alphas/a1`);
       return a?.status?.partnerSeen === true ? true : undefined;
     });
+  });
+
+  it("a handler reconciles another object with ctx.enqueue, and anyone with provider.enqueue", async () => {
+    await apply(consumer, [obj("Gamma", "g3")]);
+    await waitFor("g3 reconciled", async () => ((gammaRuns.get("g3") ?? 0) >= 1 ? true : undefined));
+    const before = gammaRuns.get("g3")!;
+    await apply(consumer, [obj("Gamma", "g2", "g3")]);
+    await waitFor("g3 reconciled again, asked by g2", async () =>
+      gammaRuns.get("g3")! > before ? true : undefined,
+    );
+    const id = (await consumer.get<TrioObject>(`${API}/namespaces/default/gammas/g3`))!.metadata.annotations![
+      "kcp.io/cluster"
+    ]!;
+    const asked = gammaRuns.get("g3")!;
+    provider.enqueue(Gamma, { workspace: id, namespace: "default", name: "g3" });
+    await waitFor("g3 reconciled a third time", async () =>
+      gammaRuns.get("g3")! > asked ? true : undefined,
+    );
   });
 });
