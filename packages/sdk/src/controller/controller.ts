@@ -480,7 +480,7 @@ export class Controller<Obj extends KubeObject, Status> {
     // After a restart nothing says whether the extra fields are the runtime's: the writer looks.
     const nothingToRemove =
       extra.length === 0 || (owned !== undefined && !extra.some((k) => owned.includes(k)));
-    if (false /* BREAK-TEST */ && nothingToRemove && keys.every((k) => isDeepStrictEqual(current[k], status[k]))) return;
+    if (nothingToRemove && keys.every((k) => isDeepStrictEqual(current[k], status[k]))) return;
     const written = await this.writer(entry.endpoint).applyStatus(key, status, {
       signal,
       current: entry.object,
