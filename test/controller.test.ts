@@ -1,7 +1,8 @@
-import type { KubeObject } from "@kcp-mesh/sdk";
+import { defineResource, type KubeObject, validateObject } from "@kcp-mesh/sdk";
 import { apply } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { type Condition, getCondition } from "../packages/sdk/src/controller/conditions.js";
 import { Controller } from "../packages/sdk/src/controller/controller.js";
 import { PendingError } from "../packages/sdk/src/controller/errors.js";
@@ -12,14 +13,31 @@ import { adminClient, uniqueSuffix } from "./support/kcp.js";
 import { setupThings, THINGS, THINGS_API, type ThingsSetup, thing } from "./support/things.js";
 
 // The controller layer on real kcp, fed by a deliberately simple polling cache so that it is
-// tested on its own; the streaming runtime feeds it in production.
+// tested on its own; the streaming runtime feeds it in production. The cache validates what it
+// lists against a zod definition of the Thing API, as the runtime's store does.
 type Thing = KubeObject & { spec: { color: string }; status?: { phase?: string; conditions?: Condition[] } };
+
+/** The colors this test's handler knows; kcp accepts any string, so others are invalid objects. */
+const ThingApi = defineResource({
+  group: "harness.example.io",
+  kind: "Thing",
+  plural: "things",
+  scope: "Namespaced",
+  versions: {
+    v1alpha1: {
+      spec: z.object({ color: z.enum(["red", "green", "blue", "flaky", "slow", "waiting"]) }),
+      status: z.object({ phase: z.string().optional() }),
+    },
+  },
+});
 
 describe("controller reconcile loop on real kcp", () => {
   const root = adminClient();
   let setup: ThingsSetup;
   const cache = new Map<string, CachedEntry>();
-  let poller: ReturnType<typeof setInterval> | undefined;
+  let polling = false;
+  let poller: Promise<void> | undefined;
+  const pollErrors: string[] = [];
   let controller: Controller<Thing, { phase: string }>;
   const calls: string[] = [];
   const cleaned: string[] = [];
@@ -66,10 +84,8 @@ describe("controller reconcile loop on real kcp", () => {
         const id = keyString(key);
         seen.add(id);
         const before = cache.get(id);
-        // A consumer's object whose color is "invalid" fails validation, like a zod schema would.
-        const issues =
-          o.spec.color === "invalid" ? [{ path: "spec.color", message: "must be a real color" }] : undefined;
-        cache.set(id, { object: o, endpoint: setup.vwUrl, ...(issues && { issues }) });
+        const valid = validateObject(ThingApi, o);
+        cache.set(id, { object: o, endpoint: setup.vwUrl, ...(!valid.ok && { issues: valid.issues }) });
         if (before?.object.metadata.resourceVersion !== o.metadata.resourceVersion) {
           controller.observed(key);
           controller.enqueue(key);
@@ -77,12 +93,26 @@ describe("controller reconcile loop on real kcp", () => {
       }
       for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
     };
-    poller = setInterval(() => void poll().catch(() => undefined), 200);
+    // One poll at a time; a failed poll is kept and fails the test that was running.
+    const loop = async () => {
+      while (polling) {
+        await poll().catch((err: Error) => pollErrors.push(err.message));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    polling = true;
+    poller = loop();
     controller.start();
   });
 
+  afterEach(() => {
+    // The cache must have been fed the whole time: a test that passed on a stale cache proves little.
+    expect(pollErrors).toEqual([]);
+  });
+
   afterAll(async () => {
-    clearInterval(poller);
+    polling = false;
+    await poller;
     await controller.shutdown(5_000);
     root.close();
   });
@@ -160,12 +190,21 @@ describe("controller reconcile loop on real kcp", () => {
   });
 
   it("never calls the handler for an invalid object, says why in Ready, and serves the others", async () => {
-    await apply(consumer(1), [thing("bad", "invalid"), thing("good", "blue")]);
+    await apply(consumer(1), [thing("bad", "purple"), thing("good", "blue")]);
     const bad = await waitFor("bad to be reported", async () => {
       const o = await read(1, "bad");
       return readyOf(o)?.reason === "InvalidSpec" ? o : undefined;
     });
-    expect(readyOf(bad)).toMatchObject({ status: "False", message: "spec.color: must be a real color" });
+    // The message is the schema's own issue, naming the field.
+    const check = validateObject(ThingApi, bad);
+    expect(check.ok).toBe(false);
+    const issues = check.ok ? [] : check.issues;
+    expect(issues.map((i) => i.path)).toEqual(["spec.color"]);
+    expect(readyOf(bad)).toMatchObject({
+      status: "False",
+      message: issues.map((i) => `${i.path}: ${i.message}`).join("; "),
+    });
+    expect(readyOf(bad)?.message).toMatch(/^spec\.color: .*red/);
     await waitFor("good reconciled", async () =>
       (await read(1, "good"))?.status?.phase === "Ready-blue" ? true : undefined,
     );

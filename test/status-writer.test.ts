@@ -27,7 +27,8 @@ describe("status and finalizer writes through the virtual workspace", () => {
   afterAll(() => root.close());
 
   it("applies status, removes fields it no longer sets, and keeps fields others own", async () => {
-    await writer.applyStatus(key, { phase: "Pending" });
+    await writer.applyStatus(key, { phase: "Pending", observedGeneration: 1 });
+    expect((await read()).status).toEqual({ phase: "Pending", observedGeneration: 1 });
     // Another writer (say, a second controller) owns a field of its own.
     await root.withBaseUrl(setup.vwUrl).request({
       method: "PATCH",
@@ -36,10 +37,13 @@ describe("status and finalizer writes through the virtual workspace", () => {
       body: { status: { note: "mine" } },
       contentType: "application/merge-patch+json",
     });
+    // The second write no longer sets observedGeneration: it must go, and `note` must stay.
     const written = await writer.applyStatus(key, { phase: "Ready" });
     expect(written?.metadata.resourceVersion).toBeDefined();
+    expect(written?.status).toEqual({ phase: "Ready", note: "mine" });
     const obj = await read();
     expect(obj.status).toEqual({ phase: "Ready", note: "mine" });
+    expect(obj.status).not.toHaveProperty("observedGeneration");
     expect(obj.spec).toEqual({ color: "red" });
   });
 

@@ -1,14 +1,23 @@
-import { type Condition, createProvider, getCondition, type KubeObject, type Provider } from "@kcp-mesh/sdk";
+import {
+  type Condition,
+  createProvider,
+  getCondition,
+  type KubeApiError,
+  KubeClient,
+  type KubeObject,
+  type KubeRequest,
+  type Provider,
+} from "@kcp-mesh/sdk";
 import { apply, createServiceAccountIdentity, waitFor } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { adminClient, uniqueSuffix } from "../support/kcp.js";
 import { setupThings, THINGS_API, THINGS_EXPORT, type ThingsSetup, thing } from "../support/things.js";
 import { Thing, thingsProviderRules } from "../support/things-api.js";
 
 type ThingObject = KubeObject & {
   spec: { color: string };
-  status?: { phase?: string; observedGeneration?: number; conditions?: Condition[] };
+  status?: { phase?: string; note?: string; observedGeneration?: number; conditions?: Condition[] };
 };
 
 // The whole provider (slice -> watch -> store -> queue -> handler -> status) on real kcp, running
@@ -49,7 +58,13 @@ describe("createProvider on real kcp, as a least-privilege identity", () => {
       async (t, ctx) => {
         seen.push(`${ctx.workspace}/${t.metadata.name}@${t.metadata.generation}`);
         if (t.spec.color === "flaky" && flaky) throw new Error("backend unavailable");
-        return { status: { phase: `Ready-${t.spec.color}`, observedGeneration: t.metadata.generation ?? 0 } };
+        return {
+          status: {
+            phase: `Ready-${t.spec.color}`,
+            observedGeneration: t.metadata.generation ?? 0,
+            ...(t.spec.color === "red" && { note: "red is warm" }),
+          },
+        };
       },
       {
         finalize: async (t, ctx) => {
@@ -110,22 +125,103 @@ describe("createProvider on real kcp, as a least-privilege identity", () => {
     );
   });
 
-  it("lands its status despite a concurrent writer of the same object", async () => {
+  /**
+   * Holds the provider's next status write of one object until `first` (another writer's write)
+   * is done, and records the outcome of every status write of the provider for that object.
+   */
+  const holdProviderStatusWrite = (name: string, first: () => Promise<unknown>) => {
+    const original = KubeClient.prototype.request;
+    const held = { done: false, outcomes: [] as number[] };
+    const spy = vi.spyOn(KubeClient.prototype, "request").mockImplementation(async function (
+      this: KubeClient,
+      req: KubeRequest,
+    ) {
+      const providerWrite =
+        req.method === "PATCH" &&
+        req.path.endsWith(`/things/${name}/status`) &&
+        req.query?.fieldManager === `${THINGS_EXPORT}-provider`;
+      if (!providerWrite) return original.call(this, req);
+      if (!held.done) {
+        held.done = true;
+        await first();
+      }
+      try {
+        const out = await original.call(this, req);
+        held.outcomes.push(200);
+        return out;
+      } catch (err) {
+        held.outcomes.push((err as KubeApiError).status ?? -1);
+        throw err;
+      }
+    } as typeof original);
+    return { held, release: () => spy.mockRestore() };
+  };
+  const statusWrite = (i: number, name: string, manager: string, status: Record<string, unknown>) =>
+    consumer(i).request({
+      method: "PATCH",
+      path: `${THINGS_API}/namespaces/default/things/${name}/status`,
+      query: { fieldManager: manager },
+      body: { status },
+      contentType: "application/merge-patch+json",
+    });
+
+  it("lands its status despite a conflicting write made while its own write is on the way", async () => {
     await apply(consumer(1), [thing("contended", "red")]);
-    await until("contended ready", 1, "contended", (o) => o.status?.phase === "Ready-red");
-    // Someone else hammers the status while the spec changes.
-    const writes = Array.from({ length: 20 }, (_, i) =>
-      consumer(1).request({
-        method: "PATCH",
-        path: `${THINGS_API}/namespaces/default/things/contended/status`,
-        query: { fieldManager: "intruder" },
-        body: { status: { note: `write ${i}` } },
-        contentType: "application/merge-patch+json",
-      }),
+    await until("contended ready", 1, "contended", (o) => o.status?.note === "red is warm");
+    // Hold the provider's next status write, and let another writer change the status first: it
+    // removes the note that the provider (the object turns blue) is about to remove as well.
+    const { held, release } = holdProviderStatusWrite("contended", () =>
+      statusWrite(1, "contended", "intruder", { note: null }),
     );
-    await Promise.all([apply(consumer(1), [thing("contended", "blue")]), ...writes]);
-    const t = await until("contended blue", 1, "contended", (o) => o.status?.phase === "Ready-blue");
-    expect(t.status?.observedGeneration).toBe(2);
+    try {
+      await apply(consumer(1), [thing("contended", "blue")]);
+      const t = await until("contended blue", 1, "contended", (o) => o.status?.phase === "Ready-blue");
+      expect(t.status?.observedGeneration).toBe(2);
+      expect(t.status?.note).toBeUndefined();
+      expect(ready(t)).toMatchObject({ status: "True", observedGeneration: 2 });
+      // The conflict happened: the write prepared before the other writer's change was refused,
+      // and the provider wrote again from a fresh view, within the same reconcile.
+      expect(held.done).toBe(true);
+      expect(held.outcomes).toHaveLength(2);
+      expect([409, 422]).toContain(held.outcomes[0]);
+      expect(held.outcomes[1]).toBe(200);
+    } finally {
+      release();
+    }
+    // A field another writer owns is kept: its note survives the provider's next write.
+    await consumer(1).request({
+      method: "PATCH",
+      path: `${THINGS_API}/namespaces/default/things/contended/status`,
+      query: { fieldManager: "intruder", force: true },
+      body: {
+        apiVersion: "harness.example.io/v1alpha1",
+        kind: "Thing",
+        metadata: { name: "contended", namespace: "default" },
+        status: { note: "mine" },
+      },
+      contentType: "application/apply-patch+yaml",
+    });
+    await apply(consumer(1), [thing("contended", "green")]);
+    const t = await until("contended green", 1, "contended", (o) => o.status?.phase === "Ready-green");
+    expect(t.status?.note).toBe("mine");
+    expect(t.status?.observedGeneration).toBe(3);
+  });
+
+  // KNOWN BUG (reported, not fixed here): when the provider's cached object has no status yet, the
+  // StatusWriter writes `add /status` with its whole status, which replaces a status another
+  // writer created in the meantime; the other writer's field is lost. Unskip once fixed.
+  it.skip("keeps a status field another writer set just before the provider's first status write", async () => {
+    const { held, release } = holdProviderStatusWrite("racy", () =>
+      statusWrite(1, "racy", "intruder", { note: "mine" }),
+    );
+    try {
+      await apply(consumer(1), [thing("racy", "blue")]);
+      const t = await until("racy blue", 1, "racy", (o) => o.status?.phase === "Ready-blue");
+      expect(held.done).toBe(true);
+      expect(t.status?.note).toBe("mine");
+    } finally {
+      release();
+    }
   });
 
   it("runs cleanup on delete, then lets the object go", async () => {

@@ -3,15 +3,30 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createProvider, type KubeObject } from "@kcp-mesh/sdk";
-import { apply, createServiceAccountIdentity, waitFor } from "@kcp-mesh/sdk/testing";
+import { generate } from "@kcp-mesh/codegen";
+import { createProvider, defineApi, type KubeObject } from "@kcp-mesh/sdk";
+import { apply, createServiceAccountIdentity, parseYamlObjects, waitFor } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, uniqueSuffix } from "../support/kcp.js";
 import { setupThings, THINGS_API, THINGS_EXPORT, type ThingsSetup, thing } from "../support/things.js";
-import { Thing, thingsProviderRules } from "../support/things-api.js";
+import { Thing } from "../support/things-api.js";
 
 type ThingObject = KubeObject & { status?: { phase?: string; note?: string } };
+
+/** Resolves as `promise` does, or fails after `ms` saying what did not happen. */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000}s waiting for ${what}`)), ms);
+  });
+  promise.catch(() => undefined); // a late rejection (after the timeout) is not unhandled
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 describe("provider operations on real kcp", () => {
   const root = adminClient();
@@ -24,9 +39,17 @@ describe("provider operations on real kcp", () => {
 
   beforeAll(async () => {
     setup = await setupThings(root, `root:ops-${uniqueSuffix()}`, ["a"]);
+    // The provider runs with exactly the role mesh-codegen generates for the export (its `leases`
+    // rule is what leader election needs), not with rules written for the test.
+    const generated = parseYamlObjects(
+      generate(defineApi({ name: THINGS_EXPORT, resources: [Thing] })).files["rbac-provider.yaml"]!,
+    );
+    const role = generated.find((o) => o.kind === "ClusterRole")!;
+    expect(role.metadata.name).toBe(`${THINGS_EXPORT}:provider`);
     const identity = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
       name: "things-provider",
-      rules: thingsProviderRules(THINGS_EXPORT),
+      rbac: generated,
+      clusterRoles: [role.metadata.name!],
     });
     kubeconfig = identity.kubeconfig;
   });
@@ -72,8 +95,8 @@ describe("provider operations on real kcp", () => {
     ).toBe(true);
   });
 
-  it("with leader election only the leader reconciles, and a standby takes over when it stops", async () => {
-    const handled: Record<string, string[]> = { one: [], two: [] };
+  it("with leader election only the leader reconciles and is ready; a standby takes over when it stops", async () => {
+    const handled: Record<"one" | "two", string[]> = { one: [], two: [] };
     const leaseName = `things-${uniqueSuffix()}`;
     const make = (id: "one" | "two") => {
       const p = createProvider({
@@ -81,29 +104,60 @@ describe("provider operations on real kcp", () => {
         export: THINGS_EXPORT,
         logger: pino({ level: "silent" }),
         handleSignals: false,
+        metricsPort: 0,
         leaderElection: { identity: id, leaseName },
       });
       p.reconcile(Thing, async (t) => {
-        handled[id]!.push(t.metadata.name!);
+        handled[id].push(t.metadata.name!);
         return { status: { phase: `by-${id}` } };
       });
       return p;
     };
+    const readyz = async (port: number | undefined) => {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      return { status: res.status, body: await res.text() };
+    };
     const one = make("one");
     const two = make("two");
-    await one.start();
-    const twoStarted = two.start();
-    await apply(root.forWorkspace(setup.consumers[0]!.path), [thing("led-1", "red")]);
-    await waitFor("led-1 by one", async () =>
-      (await read("led-1"))?.status?.phase === "by-one" ? true : undefined,
-    );
-    expect(handled.two).toEqual([]);
-    await one.stop(); // releases the lease
-    await twoStarted;
-    await apply(root.forWorkspace(setup.consumers[0]!.path), [thing("led-2", "red")]);
-    await waitFor("led-2 by two", async () =>
-      (await read("led-2"))?.status?.phase === "by-two" ? true : undefined,
-    );
-    await two.stop();
+    try {
+      await within(30_000, "the first replica to take the lease", one.start());
+      const twoStarted = two.start();
+      twoStarted.catch(() => undefined); // awaited below; stop() in finally may end it first
+      await apply(root.forWorkspace(setup.consumers[0]!.path), [thing("led-1", "red")]);
+      await waitFor("led-1 by one", async () =>
+        (await read("led-1"))?.status?.phase === "by-one" ? true : undefined,
+      );
+      expect(handled.one).toContain("led-1");
+      expect(handled.two).toEqual([]);
+      // The leader is ready; the standby serves /readyz with 503 because it does not lead.
+      await waitFor("the leader's /readyz to be 200", async () =>
+        (await readyz(one.healthPort)).status === 200 ? true : undefined,
+      );
+      const standbyPort = await waitFor("the standby's health server", async () => two.healthPort);
+      const standby = await readyz(standbyPort);
+      expect(standby.status).toBe(503);
+      expect(standby.body).toMatch(/\[-\]leader failed/);
+
+      await one.stop(); // releases the lease
+      const handledByOne = [...handled.one];
+      await within(30_000, "the standby to take the lease over", twoStarted);
+      await apply(root.forWorkspace(setup.consumers[0]!.path), [thing("led-2", "red")]);
+      await waitFor("led-2 by two", async () =>
+        (await read("led-2"))?.status?.phase === "by-two" ? true : undefined,
+      );
+      // The new leader handles what exists and what comes; the old one handles nothing more.
+      expect(handled.two).toContain("led-2");
+      await waitFor("led-1 taken over by two", async () =>
+        (await read("led-1"))?.status?.phase === "by-two" ? true : undefined,
+      );
+      expect(handled.two).toContain("led-1");
+      expect(handled.one).toEqual(handledByOne);
+      await waitFor("the new leader's /readyz to be 200", async () =>
+        (await readyz(two.healthPort)).status === 200 ? true : undefined,
+      );
+    } finally {
+      await one.stop();
+      await two.stop();
+    }
   });
 });

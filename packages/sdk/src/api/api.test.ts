@@ -1,3 +1,6 @@
+// Type-level tests: the expectTypeOf and @ts-expect-error lines here are checked only by tsc;
+// vitest strips types and runs them as no-ops. src/type-level.test.ts runs tsc over this file
+// (packages/sdk/tsconfig.type-tests.json), so `npm test` fails when one of them breaks.
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import * as z3 from "zod/v3";
