@@ -2,6 +2,7 @@ import { checkCommand } from "./commands/check-command.js";
 import { generateCommand } from "./commands/generate-command.js";
 import { type CliIo, UsageError } from "./commands/io.js";
 import { lintCommand } from "./commands/lint-command.js";
+import { verifyCommand } from "./commands/verify-command.js";
 import { CodegenError, formatProblem } from "./problems.js";
 
 export const HELP = `Usage: mesh-codegen <command> [options]
@@ -12,6 +13,7 @@ Commands:
   generate <api module> --out <dir>   write APIResourceSchemas, the APIExport, RBAC and ProviderMetadata
   check <api module> --out <dir>      exit 1 with a diff when the committed output is stale (for CI)
   lint <dir|file>...                  check APIResourceSchema / CRD YAML, hand-written ones too
+  verify <dir|file>...                let kcp judge the written YAML (server-side dry-run apply)
 
 Run mesh-codegen <command> --help for a command's options.
 `;
@@ -20,6 +22,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   generate: generateCommand,
   check: checkCommand,
   lint: lintCommand,
+  verify: verifyCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code: 0 ok, 1 problems, 2 usage. */

@@ -20,3 +20,4 @@ export { diffOutput, writeOutput } from "./output/write-output.js";
 export { CodegenError, formatProblem, type Problem, ProblemSink } from "./problems.js";
 export type { JsonSchema } from "./schema/json-schema.js";
 export { lintVersionSchema } from "./schema/lint.js";
+export { type VerifyResult, verifyFiles } from "./verify.js";
