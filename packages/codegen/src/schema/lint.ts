@@ -224,16 +224,14 @@ const REASONS = new Set([
 function lintCelRules(node: JsonSchema, path: string, sink: ProblemSink, where: Where): void {
   const rules = node["x-kubernetes-validations"];
   if (!Array.isArray(rules)) return;
-  for (const [i, r] of (
-    rules as {
-      rule?: unknown;
-      message?: unknown;
-      reason?: unknown;
-      messageExpression?: unknown;
-      optionalOldSelf?: unknown;
-      fieldPath?: unknown;
-    }[]
-  ).entries()) {
+  for (const r of rules as {
+    rule?: unknown;
+    message?: unknown;
+    reason?: unknown;
+    messageExpression?: unknown;
+    optionalOldSelf?: unknown;
+    fieldPath?: unknown;
+  }[]) {
     if (typeof r?.rule !== "string" || r.rule.trim() === "") continue;
     const rule = r.rule;
     const at = `rule ${JSON.stringify(rule)}`;
