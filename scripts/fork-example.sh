@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Proves an example works outside this repository, as a team's fork would: packs the SDK and the
-# code generator (npm pack), copies the example to a temporary folder, points its dependencies at
-# the tarballs, installs, checks deploy/ with mesh-codegen, builds, and runs its tests (which
-# start their own kcp).
+# Proves an example works outside this repository, as a team's fork would: packs the packages
+# (scripts/pack.sh, or the tarballs in PACK_DIR), copies the example to a temporary folder, points
+# its dependencies at the tarballs (with the overrides they need), installs, checks deploy/ with
+# mesh-codegen, builds, and runs its tests (which start their own kcp).
 # Usage: scripts/fork-example.sh [example ...]   (default: every example)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,10 +16,16 @@ if [[ ${#examples[@]} -eq 0 ]]; then
   for d in "$root"/examples/*/; do examples+=("$(basename "$d")"); done
 fi
 
-echo "==> packing @kcp-mesh/sdk and @kcp-mesh/codegen into $work"
-(cd "$root" && npm pack -w packages/sdk -w packages/codegen --pack-destination "$work" --silent >/dev/null)
-sdk=$(ls "$work"/kcp-mesh-sdk-*.tgz)
-codegen=$(ls "$work"/kcp-mesh-codegen-*.tgz)
+# PACK_DIR: tarballs that scripts/pack.sh made already (CI packs once for this and the scaffolding test).
+if [[ -n ${PACK_DIR:-} ]] && compgen -G "$PACK_DIR/kcp-mesh-sdk-[0-9]*.tgz" >/dev/null; then
+  packs=$PACK_DIR
+  echo "==> reusing the tarballs in $packs"
+else
+  echo "==> packing the packages into $work/packs"
+  packs=$(bash "$root/scripts/pack.sh" "$work/packs")
+fi
+sdk=$(ls "$packs"/kcp-mesh-sdk-[0-9]*.tgz)
+codegen=$(ls "$packs"/kcp-mesh-codegen-[0-9]*.tgz)
 
 for ex in "${examples[@]}"; do
   echo "==> $ex: copied out, installed from the tarballs"
