@@ -51,6 +51,7 @@ export {
 } from "./observability/health-server.js";
 export { createLogger } from "./observability/logger.js";
 export { RuntimeMetrics } from "./observability/metrics.js";
+export { formatLogLine, logFormat, prettyDestination } from "./observability/pretty.js";
 export { isSensitiveKey, REDACTED, redact, redactString } from "./observability/redact.js";
 export { type ClaimProblem, type ClaimRef, explainClaimFailure } from "./provider/claims.js";
 // provider: the glue providers use

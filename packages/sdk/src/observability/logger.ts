@@ -1,4 +1,5 @@
 import { type ChildLoggerOptions, type DestinationStream, type Logger, type LoggerOptions, pino } from "pino";
+import { defaultDestination } from "./pretty.js";
 import { redact } from "./redact.js";
 
 /*
@@ -54,7 +55,7 @@ export function createLogger(
   options: {
     level?: string;
     name?: string;
-    /** Where lines go; default stdout. */
+    /** Where lines go; default stdout (readable lines on a terminal, JSON lines otherwise). */
     destination?: DestinationStream;
   } = {},
 ): Logger {
@@ -74,8 +75,10 @@ export function createLogger(
       },
     },
   };
-  // Without a destination pino picks its default stdout stream.
-  return guardBindings(options.destination ? pino(opts, options.destination) : pino(opts));
+  // Without a destination: readable lines on a terminal (LOG_FORMAT=json|pretty decides), else
+  // pino's default stdout stream of JSON lines.
+  const destination = options.destination ?? defaultDestination();
+  return guardBindings(destination ? pino(opts, destination) : pino(opts));
 }
 
 /**
