@@ -402,9 +402,13 @@ const Fixed = defineResource({
   kind: "Fixed",
   plural: "fixeds",
   scope: "Namespaced",
+  nameValidation: "PathSegmentName",
   versions: {
     v1: {
+      scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" },
+      status: z.object({ replicas: z.int32().optional() }),
       spec: z.object({
+        replicas: z.int32().min(0).default(1),
         source: z.discriminatedUnion("type", [
           z.strictObject({
             type: z.literal("git"),
@@ -475,10 +479,47 @@ describe("constructs the generator now writes differently, on kcp", () => {
     expect((err as KubeApiError).message).toContain("url, opts are not allowed when type is oci");
   });
 
-  it.skipIf(!hasKubectl)("serves the JSONPath filter column (kubectl get shows it)", () => {
-    const r = kubectl(["get", "fixeds", "-n", "default"], consumerPath);
-    expect(r.stderr).toBe("");
-    expect(r.stdout.split("\n")[0]).toMatch(/^NAME\s+READY/);
+  it.skipIf(!hasKubectl)(
+    "serves the JSONPath filter column and the Age column (kubectl get shows them)",
+    () => {
+      const r = kubectl(["get", "fixeds", "-n", "default"], consumerPath);
+      expect(r.stderr).toBe("");
+      expect(r.stdout.split("\n")[0]).toMatch(/^NAME\s+READY\s+AGE\s*$/);
+    },
+  );
+
+  it("serves the scale subresource: kubectl scale changes spec.replicas", async () => {
+    const name = `scaled-${uniqueSuffix()}`;
+    const body = {
+      apiVersion: "fixed.agree.example.io/v1",
+      kind: "Fixed",
+      metadata: { name },
+      spec: { source: { type: "oci", image: "i" }, home: { city: "a" } },
+    };
+    await consumer.request({ method: "POST", path, body });
+    const scale = await consumer.request<{ kind: string; spec: { replicas: number } }>({
+      path: `${path}/${name}/scale`,
+    });
+    expect(scale).toMatchObject({ kind: "Scale", spec: { replicas: 1 } });
+    await consumer.request({
+      method: "PATCH",
+      path: `${path}/${name}/scale`,
+      body: { spec: { replicas: 3 } },
+      contentType: "application/merge-patch+json",
+    });
+    const after = await consumer.request<KubeObject>({ path: `${path}/${name}` });
+    expect((after.spec as { replicas: number }).replicas).toBe(3);
+  });
+
+  it("takes names kcp's PathSegmentName allows and DNS names do not (nameValidation)", async () => {
+    const body = {
+      apiVersion: "fixed.agree.example.io/v1",
+      kind: "Fixed",
+      metadata: { name: "Upper_Case:name" },
+      spec: { source: { type: "oci", image: "i" }, home: { city: "a" } },
+    };
+    const created = await consumer.request<KubeObject>({ method: "POST", path, body });
+    expect(created.metadata.name).toBe("Upper_Case:name");
   });
 });
 

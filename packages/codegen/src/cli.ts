@@ -2,7 +2,6 @@ import { checkCommand } from "./commands/check-command.js";
 import { generateCommand } from "./commands/generate-command.js";
 import { type CliIo, UsageError } from "./commands/io.js";
 import { lintCommand } from "./commands/lint-command.js";
-import { verifyCommand } from "./commands/verify-command.js";
 import { CodegenError, formatProblem } from "./problems.js";
 
 export const HELP = `Usage: mesh-codegen <command> [options]
@@ -22,7 +21,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   generate: generateCommand,
   check: checkCommand,
   lint: lintCommand,
-  verify: verifyCommand,
+  // Loaded on use: it brings the SDK's HTTP client, which the other commands do not need.
+  verify: async (args, io) => (await import("./commands/verify-command.js")).verifyCommand(args, io),
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code: 0 ok, 1 problems, 2 usage. */

@@ -1,4 +1,4 @@
-import type { AnyResource, VersionDefinition } from "@kcp-mesh/sdk/api";
+import type { AnyResource, PrinterColumn, VersionDefinition } from "@kcp-mesh/sdk/api";
 import { ProblemSink } from "../problems.js";
 import type { JsonSchema } from "../schema/json-schema.js";
 import { schemaName } from "./naming.js";
@@ -30,9 +30,9 @@ export function buildResourceSchema(resource: AnyResource, sinks: ProblemSink[])
         ...(def.deprecationWarning && { deprecationWarning: def.deprecationWarning }),
         schema,
         // Always: the runtime writes its Ready condition through /status, also for APIs without a status of their own.
-        subresources: { status: {} },
+        subresources: { status: {}, ...(def.scale && { scale: scaleOf(def.scale) }) },
         ...(def.printerColumns?.length && {
-          additionalPrinterColumns: def.printerColumns.map(printerColumn),
+          additionalPrinterColumns: withAge(def.printerColumns).map(printerColumn),
         }),
       };
     },
@@ -49,6 +49,7 @@ export function buildResourceSchema(resource: AnyResource, sinks: ProblemSink[])
       ...(resource.categories.length > 0 && { categories: [...resource.categories] }),
     },
     scope: resource.scope,
+    ...(resource.nameValidation && { nameValidation: resource.nameValidation }),
     versions,
     // Several versions share one storage; with strategy None kcp only rewrites apiVersion.
     ...(versions.length > 1 && { conversion: { strategy: "None" } }),
@@ -100,4 +101,23 @@ function checkServedVersionsAgree(
       sink.error(d.path, `${message}${fix}`);
     }
   }
+}
+
+/**
+ * The columns with an `Age` column at the end unless one shows `.metadata.creationTimestamp`
+ * already: without columns kubectl shows Age, with columns only what they list.
+ */
+export function withAge(columns: readonly PrinterColumn[]): PrinterColumn[] {
+  const hasAge = columns.some((c) => c.jsonPath === ".metadata.creationTimestamp" || c.name === "Age");
+  return hasAge
+    ? [...columns]
+    : [...columns, { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }];
+}
+
+function scaleOf(scale: NonNullable<VersionDefinition["scale"]>): Record<string, string> {
+  return {
+    specReplicasPath: scale.specReplicasPath,
+    statusReplicasPath: scale.statusReplicasPath,
+    ...(scale.labelSelectorPath && { labelSelectorPath: scale.labelSelectorPath }),
+  };
 }

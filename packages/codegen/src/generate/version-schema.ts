@@ -40,7 +40,45 @@ export function buildVersionSchema(def: VersionDefinition, sink: ProblemSink): J
   };
   lintVersionSchema(root, sink);
   checkPrinterColumns(def.printerColumns ?? [], root, sink);
+  if (def.scale) checkScale(def.scale, root, sink);
   return root;
+}
+
+/**
+ * The scale subresource's paths, as apiextensions checks them (simple paths under .spec and
+ * .status), and what the scale endpoint needs of the fields: integers for the replicas, a string for
+ * the selector. kcp checks only the prefixes; a wrong field type fails every /scale request.
+ */
+function checkScale(
+  scale: NonNullable<VersionDefinition["scale"]>,
+  root: JsonSchema,
+  sink: ProblemSink,
+): void {
+  const field = (path: string): JsonSchema | undefined => {
+    let node: JsonSchema | undefined = root;
+    for (const part of path.slice(1).split(".")) node = node?.properties?.[part];
+    return node;
+  };
+  const check = (name: string, path: string | undefined, under: string[], type: string, zod: string) => {
+    if (path === undefined) return;
+    if (!/^(\.[A-Za-z_][\w-]*)+$/.test(path) || !under.some((u) => path.startsWith(`${u}.`))) {
+      sink.error(
+        `scale.${name}`,
+        `${path} must be a simple path under ${under.join(" or ")}, such as ${under[0]}.replicas`,
+      );
+      return;
+    }
+    const node = field(path);
+    if (!node) sink.error(`scale.${name}`, `${path} is not a field of the schema; add it (${zod})`);
+    else if (node.type !== type)
+      sink.error(
+        `scale.${name}`,
+        `${path} must be ${type === "integer" ? "an integer" : "a string"} (${zod}), not ${String(node.type)}`,
+      );
+  };
+  check("specReplicasPath", scale.specReplicasPath, [".spec"], "integer", "z.int32()");
+  check("statusReplicasPath", scale.statusReplicasPath, [".status"], "integer", "z.int32()");
+  check("labelSelectorPath", scale.labelSelectorPath, [".spec", ".status"], "string", "z.string()");
 }
 
 function convertPart(schema: unknown, part: "spec" | "status", sink: ProblemSink): JsonSchema {

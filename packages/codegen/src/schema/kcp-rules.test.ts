@@ -477,3 +477,103 @@ describe("CEL rules, compiled and type-checked against the schema they sit on", 
     expect(fieldErrors(z.array(cel(z.string().max(64), "self.contains('a')")).max(100))).toEqual([]);
   });
 });
+
+describe("what controller-gen users expect", () => {
+  const scaled = (
+    scale: NonNullable<VersionDefinition["scale"]>,
+    printerColumns?: VersionDefinition["printerColumns"],
+  ) =>
+    widgetApi({
+      v1: {
+        spec: z.object({ replicas: z.int32().min(0), selector: z.string().max(100).optional() }),
+        status: z.object({ replicas: z.int32().optional(), selector: z.string().max(100).optional() }),
+        scale,
+        ...(printerColumns && { printerColumns }),
+      },
+    });
+  const version = (api: ReturnType<typeof widgetApi>) =>
+    (generate(api).objects[0]!.spec as { versions: Record<string, unknown>[] }).versions[0]!;
+
+  it("writes the scale subresource beside status", () => {
+    const v = version(
+      scaled({
+        specReplicasPath: ".spec.replicas",
+        statusReplicasPath: ".status.replicas",
+        labelSelectorPath: ".status.selector",
+      }),
+    );
+    expect(v.subresources).toEqual({
+      status: {},
+      scale: {
+        specReplicasPath: ".spec.replicas",
+        statusReplicasPath: ".status.replicas",
+        labelSelectorPath: ".status.selector",
+      },
+    });
+  });
+
+  it("rejects scale paths outside .spec/.status, missing, or of the wrong type", () => {
+    const errors = (scale: NonNullable<VersionDefinition["scale"]>) => {
+      try {
+        generate(scaled(scale));
+        return "";
+      } catch (err) {
+        return (err as CodegenError).problems.map(formatProblem).join("\n");
+      }
+    };
+    expect(errors({ specReplicasPath: ".status.replicas", statusReplicasPath: ".status.replicas" })).toMatch(
+      /Widget v1 scale\.specReplicasPath: \.status\.replicas must be a simple path under \.spec/,
+    );
+    expect(errors({ specReplicasPath: ".spec.count", statusReplicasPath: ".status.replicas" })).toMatch(
+      /scale\.specReplicasPath: \.spec\.count is not a field of the schema; add it \(z\.int32\(\)\)/,
+    );
+    expect(errors({ specReplicasPath: ".spec.selector", statusReplicasPath: ".status.replicas" })).toMatch(
+      /scale\.specReplicasPath: \.spec\.selector must be an integer \(z\.int32\(\)\), not string/,
+    );
+  });
+
+  it("adds an Age column whenever there are printer columns, as kubectl shows without them", () => {
+    const v = version(
+      scaled({ specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" }, [
+        { name: "Replicas", type: "integer", jsonPath: ".spec.replicas" },
+      ]),
+    );
+    expect(v.additionalPrinterColumns).toEqual([
+      { name: "Replicas", type: "integer", jsonPath: ".spec.replicas" },
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+    ]);
+    const none = version(
+      scaled({ specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" }),
+    );
+    expect(none.additionalPrinterColumns).toBeUndefined();
+  });
+
+  it("writes nameValidation, and refuses values kcp does not know", () => {
+    const api = defineApi({
+      name: "widgets.example.io",
+      resources: [
+        defineResource({
+          group: "widgets.example.io",
+          kind: "Widget",
+          plural: "widgets",
+          scope: "Namespaced",
+          nameValidation: "PathSegmentName",
+          versions: { v1: { spec: z.object({}) } },
+        }),
+      ],
+    });
+    expect((generate(api).objects[0]!.spec as { nameValidation: string }).nameValidation).toBe(
+      "PathSegmentName",
+    );
+    expect(() =>
+      defineResource({
+        group: "widgets.example.io",
+        kind: "Widget",
+        plural: "widgets",
+        scope: "Namespaced",
+        nameValidation: "Any" as "PathSegmentName",
+        versions: { v1: { spec: z.object({}) } },
+      }),
+    ).toThrow(/nameValidation must be "DNS1123Subdomain" or "PathSegmentName"/);
+  });
+});

@@ -29,7 +29,17 @@ export interface VersionDefinition<
   spec: Spec;
   /** The schema of `status`; when present, the version gets the `status` subresource. */
   status?: Status;
+  /**
+   * Columns `kubectl get` shows. When there are any, `mesh-codegen` adds an `Age` column
+   * (`.metadata.creationTimestamp`) unless one is there, as kubectl shows by default without columns.
+   */
   printerColumns?: readonly PrinterColumn[];
+  /**
+   * The scale subresource (`/scale`, for `kubectl scale` and autoscalers): JSON paths of the desired
+   * replicas under `.spec`, the observed replicas under `.status` (integers), and optionally a label
+   * selector (a string, as in `status.selector`).
+   */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
 }
 
 /** What {@link defineResource} takes. */
@@ -49,6 +59,12 @@ export interface ResourceInput<
   scope: "Namespaced" | "Cluster";
   shortNames?: readonly string[];
   categories?: readonly string[];
+  /**
+   * How kcp validates object names (`nameValidation` of the APIResourceSchema):
+   * `DNS1123Subdomain` (the default, as for CRDs) or `PathSegmentName` (any name that is a safe
+   * URL path segment: not `.` or `..`, no `/` or `%`).
+   */
+  nameValidation?: "DNS1123Subdomain" | "PathSegmentName";
   versions: Versions;
 }
 
@@ -76,6 +92,7 @@ export interface ResourceDefinition<
   readonly scope: "Namespaced" | "Cluster";
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
+  readonly nameValidation?: "DNS1123Subdomain" | "PathSegmentName";
   readonly versions: Versions;
   /** The storage version's name. */
   readonly storageVersion: StorageVersionOf<Versions>;
@@ -135,6 +152,13 @@ export function defineResource<
       throw new Error(`${input.kind} ${v}: status must be a zod schema, such as z.object({ ... })`);
     }
   }
+  if (
+    input.nameValidation !== undefined &&
+    input.nameValidation !== "DNS1123Subdomain" &&
+    input.nameValidation !== "PathSegmentName"
+  ) {
+    throw new Error(`${input.kind}: nameValidation must be "DNS1123Subdomain" or "PathSegmentName"`);
+  }
   const storage = names.filter((v) => input.versions[v]!.storage === true);
   if (storage.length > 1) {
     throw new Error(`${input.kind}: versions ${storage.join(", ")} all say storage: true; exactly one may`);
@@ -152,6 +176,7 @@ export function defineResource<
     scope: input.scope,
     shortNames: Object.freeze([...(input.shortNames ?? [])]),
     categories: Object.freeze([...(input.categories ?? [])]),
+    ...(input.nameValidation && { nameValidation: input.nameValidation }),
     versions: input.versions,
     storageVersion,
     apiVersion: `${input.group}/${storageVersion}` as `${Group}/${StorageVersionOf<Versions>}`,
