@@ -52,6 +52,18 @@ describe("mesh-codegen verify", () => {
     expect(list.items).toEqual([]);
   });
 
+  it("accepts what import makes of a CRD", async () => {
+    const out = join(dir, "imported");
+    const crd = new URL("../../packages/codegen/testdata/crds/gizmos-crd.yaml", import.meta.url).pathname;
+    const errors: string[] = [];
+    const io = { out: () => {}, err: (t: string) => errors.push(t) };
+    expect(await runCli(["import", crd, "--out", out], io)).toBe(0);
+    expect(errors.join("")).toMatch(/selectableFields/);
+    const r = await verify(out);
+    expect(r.err).toBe("");
+    expect(r.out).toContain("4 object(s) accepted by kcp, 0 refused, 0 skipped");
+  });
+
   it("reads files as kubectl does: bare y and on are the same key (true) in YAML 1.1", async () => {
     const bare = join(dir, "bare.yaml");
     writeFileSync(bare, stringify(generate(pointApi).objects[0]));

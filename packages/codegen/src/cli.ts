@@ -1,5 +1,6 @@
 import { checkCommand } from "./commands/check-command.js";
 import { generateCommand } from "./commands/generate-command.js";
+import { importCommand } from "./commands/import-command.js";
 import { type CliIo, UsageError } from "./commands/io.js";
 import { lintCommand } from "./commands/lint-command.js";
 import { CodegenError, formatProblem } from "./problems.js";
@@ -13,6 +14,7 @@ Commands:
   check <api module> --out <dir>      exit 1 with a diff when the committed output is stale (for CI)
   lint <dir|file>...                  check APIResourceSchema / CRD YAML, hand-written ones too
   verify <dir|file>...                let kcp judge the written YAML (server-side dry-run apply)
+  import <crd.yaml>... --out <dir>    turn CustomResourceDefinitions into APIResourceSchemas and an APIExport
 
 Run mesh-codegen <command> --help for a command's options.
 `;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   generate: generateCommand,
   check: checkCommand,
   lint: lintCommand,
+  import: importCommand,
   // Loaded on use: it brings the SDK's HTTP client, which the other commands do not need.
   verify: async (args, io) => (await import("./commands/verify-command.js")).verifyCommand(args, io),
 };

@@ -12,6 +12,7 @@ export { type GenerateOptions, type GenerateResult, generate } from "./generate/
 export { buildBindRole, buildProviderRole, roleNames } from "./generate/rbac.js";
 export { structuralSchema } from "./generate/structural-schema.js";
 export { buildVersionSchema } from "./generate/version-schema.js";
+export { type ImportResult, importCrds } from "./import-crds.js";
 export { type LintReport, lintFiles } from "./lint-files.js";
 export { loadApi } from "./load-api.js";
 export { type BreakingChange, breakingChanges } from "./lock/breaking-changes.js";
