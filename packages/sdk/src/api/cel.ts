@@ -342,6 +342,23 @@ function cannotJudge(expression: string, error: string): string | undefined {
  * rule must give a bool (a messageExpression a string).
  */
 export function checkCelRule(schema: CelSchema, rule: CelRuleLike, isResourceRoot = false): CelCheck {
+  const key = `${isResourceRoot}\u0000${rule.rule}\u0000${rule.messageExpression ?? ""}`;
+  let cache = checks.get(schema);
+  if (!cache) {
+    cache = new Map();
+    checks.set(schema, cache);
+  }
+  let checked = cache.get(key);
+  if (!checked) {
+    checked = compileRule(schema, rule, isResourceRoot);
+    cache.set(key, checked);
+  }
+  return checked;
+}
+
+const checks = new WeakMap<CelSchema, Map<string, CelCheck>>();
+
+function compileRule(schema: CelSchema, rule: CelRuleLike, isResourceRoot: boolean): CelCheck {
   const { env } = typesFor(schema, isResourceRoot);
   const one = (expression: string, want: string, what: string): CelCheck => {
     let result: ReturnType<Environment["check"]>;
