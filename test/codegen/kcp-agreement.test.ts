@@ -542,3 +542,135 @@ it("keeps rejecting what only zod and the runtime care about", () => {
   });
   expect(() => generate(api)).toThrow(CodegenError);
 });
+
+// Classes kcp takes but where data would be lost or objects refused: the generator rejects them
+// (see its unit tests); here kcp shows the harm, with the raw schemas the generator used to write.
+describe("what kcp takes but the generator rejects, because data is lost or objects refused", () => {
+  const group = "harm.agree.example.io";
+  let consumer: KubeClient;
+  const object = (spec: unknown) => ({
+    type: "object",
+    properties: {
+      apiVersion: { type: "string" },
+      kind: { type: "string" },
+      metadata: { type: "object" },
+      spec,
+      status: { type: "object" },
+    },
+  });
+
+  beforeAll(async () => {
+    const provider = (await createWorkspace(root, `root:codegen-agree-${suffix}-harm`)).path;
+    const versions = (specA: unknown, specB: unknown) => [
+      { name: "v1alpha1", served: true, storage: false, schema: object(specA), subresources: { status: {} } },
+      { name: "v1beta1", served: true, storage: true, schema: object(specB), subresources: { status: {} } },
+    ];
+    const schemas = [
+      {
+        apiVersion: "apis.kcp.io/v1alpha1",
+        kind: "APIResourceSchema",
+        metadata: { name: `v1beta1-x.twos.${group}` },
+        spec: {
+          group,
+          names: { kind: "Two", listKind: "TwoList", plural: "twos", singular: "two" },
+          scope: "Namespaced",
+          conversion: { strategy: "None" },
+          versions: versions(
+            { type: "object", properties: { size: { type: "string" } } },
+            { type: "object", properties: { size: { type: "string" }, color: { type: "string" } } },
+          ),
+        },
+      },
+      {
+        apiVersion: "apis.kcp.io/v1alpha1",
+        kind: "APIResourceSchema",
+        metadata: { name: `v1-x.unions.${group}` },
+        spec: {
+          group,
+          names: { kind: "Union", listKind: "UnionList", plural: "unions", singular: "union" },
+          scope: "Namespaced",
+          versions: [
+            {
+              name: "v1",
+              served: true,
+              storage: true,
+              subresources: { status: {} },
+              // The merged union as the generator wrote it before: git's default on the merged object.
+              schema: object({
+                type: "object",
+                required: ["type"],
+                properties: {
+                  type: { type: "string", enum: ["git", "oci"] },
+                  url: { type: "string" },
+                  ref: { type: "string", default: "main" },
+                  image: { type: "string" },
+                },
+                "x-kubernetes-validations": [
+                  {
+                    rule: "self.type != 'oci' || !(has(self.url) || has(self.ref))",
+                    message: "url, ref are not allowed when type is oci",
+                  },
+                ],
+              }),
+            },
+          ],
+        },
+      },
+    ];
+    const exp = {
+      apiVersion: "apis.kcp.io/v1alpha2",
+      kind: "APIExport",
+      metadata: { name: group },
+      spec: {
+        resources: [
+          { group, name: "twos", schema: `v1beta1-x.twos.${group}`, storage: { crd: {} } },
+          { group, name: "unions", schema: `v1-x.unions.${group}`, storage: { crd: {} } },
+        ],
+      },
+    };
+    await apply(root.forWorkspace(provider), [...schemas, exp] as KubeObject[]);
+    const c = (await createWorkspace(root, `root:codegen-agree-${suffix}-harm-consumer`)).path;
+    consumer = root.forWorkspace(c);
+    await bindExport(consumer, { path: provider, name: group });
+  });
+
+  it("loses a field only the storage version has when an object is updated through the other version", async () => {
+    const at = (v: string) => `/apis/${group}/${v}/namespaces/default/twos`;
+    await consumer.request({
+      method: "POST",
+      path: at("v1beta1"),
+      body: {
+        apiVersion: `${group}/v1beta1`,
+        kind: "Two",
+        metadata: { name: "t" },
+        spec: { size: "s", color: "red" },
+      },
+    });
+    const old = await consumer.request<KubeObject>({ path: `${at("v1alpha1")}/t` });
+    expect(old.spec).toEqual({ size: "s" });
+    await consumer.request({
+      method: "PUT",
+      path: `${at("v1alpha1")}/t`,
+      body: { ...old, spec: { size: "m" } },
+    });
+    const now = await consumer.request<KubeObject>({ path: `${at("v1beta1")}/t` });
+    expect(now.spec).toEqual({ size: "m" }); // color is gone
+  });
+
+  it("refuses every object of a strict variant when another variant's default lands on the merged object", async () => {
+    const err = await consumer
+      .request({
+        method: "POST",
+        path: `/apis/${group}/v1/namespaces/default/unions`,
+        body: {
+          apiVersion: `${group}/v1`,
+          kind: "Union",
+          metadata: { name: "u" },
+          spec: { type: "oci", image: "i" },
+        },
+      })
+      .catch((e: unknown) => e);
+    expect((err as KubeApiError).status).toBe(422);
+    expect((err as KubeApiError).message).toContain("url, ref are not allowed when type is oci");
+  });
+});
