@@ -135,11 +135,9 @@ describe("waits that fail say what they last saw", () => {
     expect(err?.message).toContain(`attempt ${n}:`); // the last one, not the first
   });
 
-  // KNOWN BUG (reported, not fixed here): the harness's own waits (createWorkspace, bindExport,
-  // waitForEndpointSliceUrls) return `undefined` from their probes while the state is not there
-  // yet, so waitFor has nothing to report: the timeout names what it waited for but not what it
-  // last saw (here: the binding's phase and conditions). Unskip once fixed.
-  it.skip("bindExport of an export that does not exist says which binding and what it last saw", async () => {
+  // The harness's own waits (createWorkspace, bindExport, waitForEndpointSliceUrls) say what they
+  // last saw when they time out.
+  it("bindExport of an export that does not exist says which binding and what it last saw", async () => {
     const ws = await createWorkspace(root, `root:harness-${uniqueSuffix()}`);
     const err = await bindExport(
       root.forWorkspace(ws.path),

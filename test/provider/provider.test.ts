@@ -207,10 +207,8 @@ describe("createProvider on real kcp, as a least-privilege identity", () => {
     expect(t.status?.observedGeneration).toBe(3);
   });
 
-  // KNOWN BUG (reported, not fixed here): when the provider's cached object has no status yet, the
-  // StatusWriter writes `add /status` with its whole status, which replaces a status another
-  // writer created in the meantime; the other writer's field is lost. Unskip once fixed.
-  it.skip("keeps a status field another writer set just before the provider's first status write", async () => {
+  // The first status write must not replace a status another writer created just before it.
+  it("keeps a status field another writer set just before the provider's first status write", async () => {
     const { held, release } = holdProviderStatusWrite("racy", () =>
       statusWrite(1, "racy", "intruder", { note: "mine" }),
     );

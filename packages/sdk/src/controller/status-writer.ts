@@ -65,15 +65,29 @@ export class StatusWriter {
         owned = this.ownedFields(current);
       }
       const remove = extra.filter((k) => owned?.includes(k));
-      const ops: JsonPatchOp[] =
-        have === undefined
-          ? [{ op: "add", path: "/status", value: status }]
-          : [
-              ...Object.entries(status).map(
-                ([k, v]): JsonPatchOp => ({ op: "add", path: `/status/${pointerSegment(k)}`, value: v }),
-              ),
-              ...remove.map((k): JsonPatchOp => ({ op: "remove", path: `/status/${pointerSegment(k)}` })),
-            ];
+      if (have === undefined) {
+        // No status seen yet: a merge patch creates it, and keeps the fields of another writer
+        // that created it meanwhile (`add /status` would replace them).
+        try {
+          return await this.client.request<KubeObject>({
+            method: "PATCH",
+            path: objectPath(this.resource, key, "status"),
+            query: { fieldManager: this.fieldManager },
+            body: { status },
+            contentType: "application/merge-patch+json",
+            ...(signal && { signal }),
+          });
+        } catch (err) {
+          if (err instanceof KubeApiError && err.status === 404) return undefined;
+          throw err;
+        }
+      }
+      const ops: JsonPatchOp[] = [
+        ...Object.entries(status).map(
+          ([k, v]): JsonPatchOp => ({ op: "add", path: `/status/${pointerSegment(k)}`, value: v }),
+        ),
+        ...remove.map((k): JsonPatchOp => ({ op: "remove", path: `/status/${pointerSegment(k)}` })),
+      ];
       try {
         return await this.client.request<KubeObject>({
           method: "PATCH",

@@ -19,7 +19,14 @@ export function resourceTarget<R extends AnyResource>(resource: R): WatchTarget<
     namespaced: resource.scope === "Namespaced",
     validate: (obj) => {
       const r = validateObject(resource, obj);
-      if (r.ok) return { ok: true, value: r.value as Infer<R> };
+      if (r.ok) {
+        // The cache keeps the status as stored: the zod status schema does not declare the
+        // `conditions` the runtime writes (mesh-codegen adds them) nor fields of other writers,
+        // and a stripped copy would make every reconcile look like a change.
+        const raw = (obj as { status?: unknown }).status;
+        const value = raw === undefined ? r.value : { ...(r.value as object), status: raw };
+        return { ok: true, value: value as Infer<R> };
+      }
       const blocking = r.issues.filter((i) => i.path !== "status" && !i.path.startsWith("status."));
       if (blocking.length === 0) return { ok: true, value: obj as unknown as Infer<R> };
       return { ok: false, issues: blocking };

@@ -68,7 +68,9 @@ export async function createWorkspace(
       `workspace ${parts.slice(0, i + 1).join(":")} to be Ready`,
       async () => {
         const w = await parent.get<WorkspaceObject>(`${WORKSPACES}/${name}`);
-        return w?.status?.phase === "Ready" && w.spec?.cluster ? w : undefined;
+        if (w?.status?.phase === "Ready" && w.spec?.cluster) return w;
+        // Thrown, so that a timeout says what was last seen.
+        throw new Error(w ? `phase ${w.status?.phase ?? "(none)"}` : "not found");
       },
       { timeoutMs: 60_000, ...options },
     );
@@ -261,10 +263,22 @@ export async function bindExport(
     `APIBinding ${name} in ${consumer.baseUrl.pathname} to be Bound`,
     async () => {
       const b = await consumer.get<APIBindingObject>(`/apis/apis.kcp.io/v1alpha2/apibindings/${name}`);
-      if (b?.status?.phase !== "Bound") return undefined;
+      // Not yet: thrown with what the binding says, so that a timeout tells why.
+      const why = (type?: string) =>
+        (b?.status?.conditions ?? [])
+          .filter((c) => c.status !== "True" && (type === undefined || c.type === type))
+          .map(
+            (c) =>
+              `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ""}${c.message ? `: ${c.message}` : ""}`,
+          )
+          .join("; ");
+      if (!b) throw new Error("not found");
+      if (b.status?.phase !== "Bound")
+        throw new Error(`phase ${b.status?.phase ?? "(none)"}; ${why() || "no conditions"}`);
       if (claims.length > 0) {
         const c = b.status.conditions?.find((x) => x.type === "PermissionClaimsApplied");
-        if (c?.status !== "True") return undefined;
+        if (c?.status !== "True")
+          throw new Error(`claims not applied yet: ${why("PermissionClaimsApplied") || "no condition"}`);
       }
       return b;
     },
@@ -285,7 +299,10 @@ export async function waitForEndpointSliceUrls(
         `/apis/apis.kcp.io/v1alpha1/apiexportendpointslices/${exportName}`,
       );
       const urls = (s?.status?.endpoints ?? []).map((e) => e.url);
-      return urls.length > 0 ? urls : undefined;
+      if (urls.length > 0) return urls;
+      throw new Error(
+        s ? "the slice lists no URL yet (no workspace has bound the export?)" : "no such slice",
+      );
     },
     { timeoutMs: 60_000, ...options },
   );
