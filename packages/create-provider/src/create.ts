@@ -15,6 +15,7 @@ import {
 } from "./options.js";
 import { renderProject } from "./templates.js";
 
+/** What `create-provider --help` prints. */
 export const HELP = `npm init @kcp-mesh/provider <dir> [-- options]
 create-provider <dir> [options]
 

@@ -2,9 +2,12 @@ import { basename } from "node:path";
 
 /** What the provider's handler does out of the box. */
 export type Flavour = "httpbin" | "minimal";
+/** Every {@link Flavour}, in the order the question offers them. */
 export const FLAVOURS: readonly Flavour[] = ["httpbin", "minimal"];
 
+/** Whether objects of the resource live in a namespace or in the workspace itself. */
 export type Scope = "Namespaced" | "Cluster";
+/** Every {@link Scope}. */
 export const SCOPES: readonly Scope[] = ["Namespaced", "Cluster"];
 
 /** Everything a project is rendered from. */

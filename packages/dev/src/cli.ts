@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { kcpCommand } from "./local-kcp.js";
 import { DevLoop } from "./loop.js";
 
+/** What `mesh-dev --help` prints. */
 export const HELP = `mesh-dev [options]                  the live loop of a provider project (npm run dev)
 mesh-dev kcp up|down|status|reset   a local kcp with its state in .kcp/ (npm run kcp:up, ...)
 

@@ -31,6 +31,7 @@ export interface KcpBinaries {
   source: "KCP_BIN" | "PATH" | "cache" | "download" | "build";
 }
 
+/** Options of {@link ensureKcpBinaries}. */
 export interface EnsureKcpOptions {
   /** kcp release; default `KCP_VERSION` or {@link DEFAULT_KCP_VERSION}. */
   version?: string;

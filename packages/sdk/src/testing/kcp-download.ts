@@ -54,6 +54,7 @@ export function checksumFor(checksums: string, file: string): string | undefined
 const MB = 1024 * 1024;
 const mb = (n: number) => (n / MB).toFixed(1);
 
+/** Options of {@link downloadKcp}. */
 export interface DownloadKcpOptions {
   version: string;
   /** Release folder URL (may hold `{version}`); default {@link DEFAULT_KCP_RELEASE_URL}. */
