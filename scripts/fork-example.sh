@@ -32,13 +32,18 @@ for ex in "${examples[@]}"; do
   dir="$work/$ex"
   mkdir -p "$dir"
   (cd "$root/examples/$ex" && tar --exclude=node_modules --exclude=dist -cf - .) | (cd "$dir" && tar -xf -)
-  (cd "$dir" && SDK="$sdk" CODEGEN="$codegen" node -e '
+  # What the examples' READMEs tell a fork to do: the tarballs, the overrides entry they need, and
+  # the repository's pinned Node as a devDependency (npm scripts run on it, whatever Node runs npm).
+  (cd "$dir" && SDK="$sdk" CODEGEN="$codegen" ROOT_PKG="$root/package.json" node -e '
     const fs = require("node:fs");
     const p = JSON.parse(fs.readFileSync("package.json", "utf8"));
+    const root = JSON.parse(fs.readFileSync(process.env.ROOT_PKG, "utf8"));
     const sdk = `file:${process.env.SDK}`;
     p.dependencies["@kcp-mesh/sdk"] = sdk;
     if (p.devDependencies?.["@kcp-mesh/codegen"]) p.devDependencies["@kcp-mesh/codegen"] = `file:${process.env.CODEGEN}`;
     p.overrides = { "@kcp-mesh/sdk": sdk };
+    p.devDependencies = { ...p.devDependencies, node: root.devDependencies.node };
+    p.allowScripts = { ...root.allowScripts, ...p.allowScripts };
     fs.writeFileSync("package.json", JSON.stringify(p, null, 2));
   ')
   (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
