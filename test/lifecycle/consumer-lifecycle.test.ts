@@ -74,7 +74,7 @@ describe("consumer lifecycle: invalid objects, unbinding, deleted workspaces, a 
           ...process.env,
           PROVIDER_KUBECONFIG: kubeconfigPath,
           EFFECTS_FILE: effectsFile,
-          LOG_LEVEL: "info",
+          LOG_LEVEL: "debug",
         },
         stdio: ["ignore", "pipe", "inherit"],
       },
@@ -209,6 +209,14 @@ describe("consumer lifecycle: invalid objects, unbinding, deleted workspaces, a 
     expect(await client("c").get(`${BINDINGS}/${GADGETS_EXPORT}`)).toBeDefined();
     startProvider();
     await bindingGone("c", 60_000);
+    if (["k1", "k2"].some((n) => count("cleanup", ws.c.id, n) !== 1)) {
+      process.stderr.write(
+        `[lifecycle] effects ${JSON.stringify(effects().filter((e) => e.workspace === ws.c.id))}\n`,
+      );
+      for (const l of provider!.lines)
+        if (l.includes(ws.c.id) || l.includes("k1") || l.includes("k2"))
+          process.stderr.write(`[lifecycle] ${l}\n`);
+    }
     for (const n of ["k1", "k2"]) expect(count("cleanup", ws.c.id, n)).toBe(1);
     // The restarted provider still reconciles the workspaces that stay.
     await apply(client("b"), [gadget("after-restart", "hello")]);

@@ -92,6 +92,12 @@ export class Controller<Obj extends KubeObject, Status> {
   private readonly writes = new WriteTracker();
   /** Keys whose invalid spec was already logged, per generation, so it is logged once. */
   private readonly reportedInvalid = new Map<string, string>();
+  /**
+   * The cached resourceVersion each key's cleanup already ran on: the write that removes the last
+   * finalizer deletes the object, so its answer cannot always tell the cache what to wait for, and a
+   * reconcile woken meanwhile would see the old object and clean up twice.
+   */
+  private readonly finalizedAt = new Map<string, string>();
   private workers: Promise<void>[] = [];
   private running = false;
   private readonly writers = new Map<string, StatusWriter>();
@@ -149,7 +155,7 @@ export class Controller<Obj extends KubeObject, Status> {
     this.queue.dropWorkspace(workspace);
     const prefix = `${workspace}/`;
     this.writes.forgetPrefix(prefix);
-    for (const m of [this.reportedInvalid, this.writtenFields]) {
+    for (const m of [this.reportedInvalid, this.writtenFields, this.finalizedAt]) {
       for (const k of m.keys()) if (k.startsWith(prefix)) m.delete(k);
     }
   }
@@ -265,6 +271,7 @@ export class Controller<Obj extends KubeObject, Status> {
       this.queue.forget(key);
       this.writes.forget(id);
       this.reportedInvalid.delete(id);
+      this.finalizedAt.delete(id);
       this.writtenFields.delete(id);
       return;
     }
@@ -430,6 +437,12 @@ export class Controller<Obj extends KubeObject, Status> {
   private async runFinalizer(key: ObjectKey, entry: CachedEntry, ctx: ReconcileContext): Promise<void> {
     const finalizer = this.finalizer;
     if (!finalizer || !entry.object.metadata.finalizers?.includes(finalizer)) return;
+    const id = keyString(key);
+    const seen = entry.object.metadata.resourceVersion ?? "";
+    if (this.finalizedAt.get(id) === seen) {
+      ctx.log.debug("cleanup already done for this version; waiting for the object to go");
+      return;
+    }
     // Same retry rules as reconcile: an error propagates to handleError and backs off.
     await this.opts.finalize!(entry.object as Obj, ctx);
     if (ctx.signal.aborted) return;
@@ -440,7 +453,8 @@ export class Controller<Obj extends KubeObject, Status> {
       ctx.signal,
     );
     // A reconcile woken before the cache shows this write must not run the cleanup again.
-    if (written) this.noteWrite(keyString(key), written);
+    this.finalizedAt.set(id, seen);
+    if (written) this.noteWrite(id, written);
     ctx.log.info("cleanup done, finalizer removed");
   }
 
