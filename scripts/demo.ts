@@ -52,7 +52,10 @@ const ALL_EXAMPLES: Example[] = [
   {
     name: "database",
     exportName: "databases.examples.kcp-mesh.io",
-    claims: [secretsClaim(["get", "list", "watch", "create", "update", "patch", "delete"])],
+    claims: [
+      secretsClaim(["get", "list", "watch", "create", "update", "patch", "delete"]),
+      { group: "", resource: "events", verbs: ["create"] },
+    ],
     kinds: [{ kind: "Database", path: "/apis/databases.examples.kcp-mesh.io/v1alpha1/databases" }],
     samples: () => [
       {

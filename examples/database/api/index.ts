@@ -47,10 +47,16 @@ export const SECRETS_CLAIM = {
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
 } as const;
 
+/**
+ * Optional for consumers: with it accepted, the provider records Events on each Database
+ * (`kubectl describe database ...` shows them); without it, it records none.
+ */
+export const EVENTS_CLAIM = { group: "", resource: "events", verbs: ["create"] } as const;
+
 export default defineApi({
   name: "databases.examples.kcp-mesh.io",
   resources: [Database],
-  permissionClaims: [SECRETS_CLAIM],
+  permissionClaims: [SECRETS_CLAIM, EVENTS_CLAIM],
   provider: {
     displayName: "Database",
     description:

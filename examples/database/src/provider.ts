@@ -115,6 +115,14 @@ export function createDatabaseProvider(options: DatabaseProviderOptions): {
           };
         }
         ctx.log.info({ endpoint: server.endpoint, secret: secretName }, "database serving");
+        if (db.status?.phase !== "Ready") {
+          // Once per transition, not per resync: Events are for what changed.
+          await ctx.event(
+            "Normal",
+            "Provisioned",
+            `database serving at ${server.endpoint}, connection in Secret ${secretName}`,
+          );
+        }
         return { status: { ...status, phase: "Ready", endpoint: server.endpoint, secretName } };
       } catch (err) {
         const problem = await explainClaimFailure(ctx.client, EXPORT, SECRETS_CLAIM, err);

@@ -10,7 +10,7 @@ import {
 } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type DatabaseObject, SECRETS_CLAIM } from "../api/index.js";
+import { type DatabaseObject, EVENTS_CLAIM, SECRETS_CLAIM } from "../api/index.js";
 import { createDatabaseProvider, EXPORT } from "../src/provider.js";
 
 const API = "/apis/databases.examples.kcp-mesh.io/v1alpha1";
@@ -75,7 +75,12 @@ describe("Database provider on real kcp", () => {
     await bindExport(
       consumer,
       { path: bootstrapped.workspace.path, name: EXPORT },
-      { acceptClaims: [{ ...SECRETS_CLAIM, verbs: [...SECRETS_CLAIM.verbs] }] },
+      {
+        acceptClaims: [
+          { ...SECRETS_CLAIM, verbs: [...SECRETS_CLAIM.verbs] },
+          { ...EVENTS_CLAIM, verbs: [...EVENTS_CLAIM.verbs] },
+        ],
+      },
     );
     await start();
   });
@@ -106,6 +111,21 @@ describe("Database provider on real kcp", () => {
     expect((await fetch(`${conn.endpoint}/kv/greeting`)).status).toBe(401);
     const wrong = { Authorization: basic(conn.username, "wrong") };
     expect((await fetch(`${conn.endpoint}/kv/greeting`, { headers: wrong })).status).toBe(401);
+
+    // The consumer accepted the events claim: `kubectl describe database orders` lists this Event.
+    const events = await consumer.get<{
+      items: (KubeObject & {
+        reason?: string;
+        message?: string;
+        involvedObject?: { kind?: string; name?: string; uid?: string };
+      })[];
+    }>("/api/v1/namespaces/default/events");
+    const provisioned = events?.items.filter(
+      (e) => e.involvedObject?.name === "orders" && e.reason === "Provisioned",
+    );
+    expect(provisioned).toHaveLength(1);
+    expect(provisioned?.[0]?.involvedObject).toMatchObject({ kind: "Database", uid: db.metadata.uid });
+    expect(provisioned?.[0]?.message).toContain("connection in Secret orders-connection");
   });
 
   it("writes the Secret back when the consumer deletes it, with the same credentials", async () => {

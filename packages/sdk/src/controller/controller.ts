@@ -6,6 +6,7 @@ import type { KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
 import { type Condition, type ConditionInput, READY } from "./conditions.js";
 import { TerminalError } from "./errors.js";
+import { EventRecorder } from "./events.js";
 import { addFinalizerPatch, removeFinalizerPatch } from "./finalizers.js";
 import { keyString, type ObjectKey, type ResourceCoordinates } from "./object-paths.js";
 import { conditionsAfter, errorOutcome } from "./outcome.js";
@@ -90,6 +91,7 @@ export class Controller<Obj extends KubeObject, Status> {
   private readonly inFlight = new Map<string, { promise: Promise<void>; abort: AbortController }>();
   /** The runtime's last write per key: the cache must show it before the next run. */
   private readonly writes = new WriteTracker();
+  private readonly events: EventRecorder;
   /** Keys whose invalid spec was already logged, per generation, so it is logged once. */
   private readonly reportedInvalid = new Map<string, string>();
   /**
@@ -106,6 +108,7 @@ export class Controller<Obj extends KubeObject, Status> {
 
   constructor(private readonly opts: ControllerOptions<Obj, Status>) {
     this.log = opts.logger.child({ controller: opts.name });
+    this.events = new EventRecorder(opts.fieldManager ?? `kcp-mesh/${opts.name}`, this.log);
     this.finalizer = opts.finalize
       ? (opts.finalizerName ?? `${opts.resource.group}/${opts.name}`)
       : undefined;
@@ -155,6 +158,7 @@ export class Controller<Obj extends KubeObject, Status> {
     this.queue.dropWorkspace(workspace);
     const prefix = `${workspace}/`;
     this.writes.forgetPrefix(prefix);
+    this.events.forget(workspace);
     for (const m of [this.reportedInvalid, this.writtenFields, this.finalizedAt]) {
       for (const k of m.keys()) if (k.startsWith(prefix)) m.delete(k);
     }
@@ -283,6 +287,8 @@ export class Controller<Obj extends KubeObject, Status> {
       log,
       signal,
       reconcileId,
+      event: (type, reason, message) =>
+        this.events.record(ctx.client, key.workspace, obj, type, reason, message),
       enqueue: (ref) =>
         this.enqueue({
           workspace: key.workspace,

@@ -23,6 +23,12 @@ export interface ReconcileContext {
    * depends on what this reconcile just did. For other resources use `provider.enqueue`.
    */
   enqueue(ref: { namespace?: string | undefined; name: string }): void;
+  /**
+   * Records a Kubernetes Event on this object (`kubectl describe` shows it), e.g.
+   * `ctx.event("Normal", "Provisioned", "database ready at ...")`. Needs an accepted `events`
+   * permission claim with verb `create`; without one it does nothing but log once. Never rejects.
+   */
+  event(type: "Normal" | "Warning", reason: string, message: string): Promise<void>;
 }
 
 /** What a reconcile handler returns; everything is optional. */
