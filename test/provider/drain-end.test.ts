@@ -26,7 +26,7 @@ describe("SIGTERM with a handler that never returns", () => {
   });
   afterAll(() => root.close());
 
-  it("exits with code 1 after the drain timeout and the grace, naming the stuck reconcile", async () => {
+  it("exits with code 1 after the drain timeout and the grace, naming the stuck reconcile, even when signalled twice", async () => {
     const child = spawn(
       process.execPath,
       [
@@ -58,6 +58,10 @@ describe("SIGTERM with a handler that never returns", () => {
     await apply(root.forWorkspace(setup.consumers[0]!.path), [thing("forever", "slow")]);
     await started;
     const t0 = Date.now();
+    child.kill("SIGTERM");
+    // A second signal (an impatient Ctrl-C, a wrapper forwarding twice) must not cut the drain
+    // short and lose the report.
+    await new Promise((r) => setTimeout(r, 300));
     child.kill("SIGTERM");
     const timeout = setTimeout(() => child.kill("SIGKILL"), 30_000);
     const code = await exited;

@@ -61,7 +61,7 @@ describe("start() refuses a provider that cannot work, naming what is wrong", ()
   it("a wrong export name", async () => {
     const p = provider({ export: "nope.example.io" });
     await expect(p.start()).rejects.toThrow(
-      `no APIExportEndpointSlice "nope.example.io" in workspace ${setup.provider.path}: check the export name and the kubeconfig's workspace`,
+      `no APIExport "nope.example.io" (no APIExportEndpointSlice of that name) in workspace ${setup.provider.path}: check the export name and the kubeconfig's workspace (this identity may not list APIExports, so the names there cannot be shown)`,
     );
   });
 

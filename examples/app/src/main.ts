@@ -8,14 +8,12 @@ if (!kubeconfig) {
   );
   process.exit(2);
 }
+// The SDK handles SIGTERM/SIGINT: running reconciles finish their database calls and status
+// writes (or are aborted after the drain timeout), then the process exits.
 const { provider } = createAppProvider({
   kubeconfig,
-  handleSignals: false,
   ...(process.env.METRICS_PORT && { metricsPort: Number(process.env.METRICS_PORT) }),
   ...(process.env.METRICS_HOST && { metricsHost: process.env.METRICS_HOST }),
 });
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  // Let running reconciles finish their database calls and status writes, then exit.
-  process.once(signal, () => void provider.stop());
-}
-await provider.start();
+// start() rejects when the provider cannot work; the provider has logged why, once.
+await provider.start().catch(() => process.exit(1));

@@ -14,10 +14,23 @@ const { provider, servers } = createHttpBinProvider({
   ...(process.env.METRICS_PORT && { metricsPort: Number(process.env.METRICS_PORT) }),
   ...(process.env.METRICS_HOST && { metricsHost: process.env.METRICS_HOST }),
 });
+let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    // A second signal does not cut the drain short: it ends by itself (shutdownTimeoutMs + grace).
+    if (stopping) return;
+    stopping = true;
     // Drain reconciles first, then take the endpoints down with the provider.
-    void provider.stop().then(() => servers.closeAll());
+    void provider.stop().then(async (r) => {
+      await servers.closeAll();
+      // Non-zero when a reconcile ignored its abort signal (the provider logged which).
+      process.exit(r.clean ? 0 : 1);
+    });
   });
 }
-await provider.start();
+// start() rejects when the provider cannot work (credentials, export name, permissions); the
+// provider has logged why, once.
+await provider.start().catch(async () => {
+  await servers.closeAll();
+  process.exit(1);
+});

@@ -279,11 +279,25 @@ const { provider, servers } = create${o.kind}Provider({
   handleSignals: false,
   ${metricsOptions}
 });
+let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  // Drain running reconciles first, then take the endpoints down.
-  process.once(signal, () => void provider.stop().then(() => servers.closeAll()));
+  process.on(signal, () => {
+    // A second signal does not cut the drain short: it ends by itself (shutdownTimeoutMs + grace).
+    if (stopping) return;
+    stopping = true;
+    // Drain running reconciles first, then take the endpoints down.
+    void provider.stop().then(async (r) => {
+      await servers.closeAll();
+      // Non-zero when a reconcile ignored its abort signal (the provider logged which).
+      process.exit(r.clean ? 0 : 1);
+    });
+  });
 }
-await provider.start();
+// start() rejects when the provider cannot work; the provider has logged why, once.
+await provider.start().catch(async () => {
+  await servers.closeAll();
+  process.exit(1);
+});
 `;
 }
 
@@ -297,7 +311,8 @@ const { provider } = create${o.kind}Provider({
   kubeconfig,
   ${metricsOptions}
 });
-await provider.start();
+// start() rejects when the provider cannot work; the provider has logged why, once.
+await provider.start().catch(() => process.exit(1));
 `;
 }
 

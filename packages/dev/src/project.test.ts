@@ -15,6 +15,7 @@ describe("what mesh-dev reads from deploy/", () => {
         resource: "secrets",
         verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
       },
+      { group: "", resource: "events", verbs: ["create"] },
     ]);
     expect(d.resources).toEqual([
       {

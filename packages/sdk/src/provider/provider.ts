@@ -61,7 +61,13 @@ export class Provider {
   private readonly credentialsFrom: string;
   /** Aborts start-up checks and leader election waits when the provider stops first. */
   private readonly startAbort = new AbortController();
-  private readonly signalHandler = () => {
+  private readonly signalHandler = (signal: NodeJS.Signals) => {
+    if (this.stopping) {
+      // The drain has an end (shutdownTimeoutMs + shutdownGraceMs): a second Ctrl-C (or a
+      // wrapper forwarding one twice) must not cut it short and lose the stuck-reconcile report.
+      this.log.warn({ signal }, "already stopping; the drain ends by itself");
+      return;
+    }
     void this.stop().then((r) => {
       // The process would otherwise wait forever for a handler that ignores its signal.
       if (!r.clean) process.exit(1);
@@ -294,8 +300,8 @@ export class Provider {
       this.log.info({ port: this.health.port }, "serving /metrics, /healthz, /readyz");
     }
     if (this.options.handleSignals !== false) {
-      process.once("SIGTERM", this.signalHandler);
-      process.once("SIGINT", this.signalHandler);
+      process.on("SIGTERM", this.signalHandler);
+      process.on("SIGINT", this.signalHandler);
     }
     if (this.client.skipsTlsVerify) {
       this.log.warn("the kubeconfig sets insecure-skip-tls-verify: the API server's identity is not checked");
@@ -380,10 +386,8 @@ export class Provider {
   stop(): Promise<StopResult> {
     if (this.stopping) return this.stopping;
     this.stopping = (async () => {
-      process.removeListener("SIGTERM", this.signalHandler);
-      process.removeListener("SIGINT", this.signalHandler);
       this.startAbort.abort(new Error("provider stopping"));
-      this.log.info("stopping: draining running reconciles");
+      this.log.info(this.engagement ? "stopping: draining running reconciles" : "stopping");
       const timeout = this.options.shutdownTimeoutMs ?? 30_000;
       const grace = this.options.shutdownGraceMs ?? 5_000;
       const results = await Promise.all(this.registrations.map((r) => r.controller.shutdown(timeout, grace)));
@@ -396,6 +400,9 @@ export class Provider {
       this.client.close();
       if (stuck.length > 0) this.log.error({ stuck }, "stopped with reconciles still running");
       else this.log.info("stopped");
+      // Only now: a signal during the drain must reach our handler, not kill the process.
+      process.removeListener("SIGTERM", this.signalHandler);
+      process.removeListener("SIGINT", this.signalHandler);
       return { clean: stuck.length === 0, stuck };
     })();
     return this.stopping;

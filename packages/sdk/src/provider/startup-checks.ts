@@ -145,7 +145,7 @@ async function checkOnce(
     "ExportNotFound",
     exp === "missing"
       ? `no APIExport "${exportName}" in workspace ${ws}${known}: check the export name and the kubeconfig's workspace`
-      : `no APIExportEndpointSlice "${exportName}" in workspace ${ws}: check the export name and the kubeconfig's workspace`,
+      : `no APIExport "${exportName}" (no APIExportEndpointSlice of that name) in workspace ${ws}: check the export name and the kubeconfig's workspace (this identity may not list APIExports, so the names there cannot be shown)`,
   );
 }
 
