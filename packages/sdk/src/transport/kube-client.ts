@@ -247,7 +247,13 @@ export class KubeClient {
       }
       return (text ? JSON.parse(text) : undefined) as T;
     } catch (err) {
-      if (timedOut) throw new KubeTimeoutError(method, this.url(req.path, req.query).toString(), timeoutMs);
+      if (timedOut) {
+        // A peer that went silent on one connection has most likely gone silent on the others
+        // kept idle for it (a dead NAT entry, a hung proxy): drop them, so the retry opens a
+        // fresh connection instead of waiting out one deadline per pooled socket.
+        this.dropIdleSockets();
+        throw new KubeTimeoutError(method, this.url(req.path, req.query).toString(), timeoutMs);
+      }
       throw err;
     } finally {
       clearTimeout(timer);
@@ -263,6 +269,11 @@ export class KubeClient {
       if (err instanceof KubeApiError && err.status === 404) return undefined;
       throw err;
     }
+  }
+
+  private dropIdleSockets(): void {
+    const free = this.agent?.freeSockets ?? {};
+    for (const sockets of Object.values(free)) for (const socket of sockets ?? []) socket.destroy();
   }
 
   /** Releases pooled connections and ends requests still using them. */
