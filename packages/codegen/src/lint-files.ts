@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { apiGroupProblem, type PrinterColumn } from "@kcp-mesh/sdk/api";
+import { manifestFiles } from "./manifest-files.js";
 import { parseYamlDocuments } from "./output/yaml.js";
 import { type Problem, ProblemSink } from "./problems.js";
 import type { JsonSchema } from "./schema/json-schema.js";
@@ -38,7 +38,7 @@ export interface LintReport {
  * needs, RE2 patterns, known formats, printer columns against the schema, names, one storage version.
  */
 export function lintFiles(paths: string[]): LintReport {
-  const files = paths.flatMap(expand);
+  const files = paths.flatMap((p) => manifestFiles(p));
   const report: LintReport = { problems: [], schemas: 0, files: files.length };
   for (const file of files) {
     let docs: unknown[];
@@ -109,20 +109,4 @@ export function lintDocument(doc: SchemaDoc, file: string): ProblemSink[] | unde
     checkPrinterColumns(v.additionalPrinterColumns ?? [], schema, sink);
   }
   return sinks;
-}
-
-function expand(path: string): string[] {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (!st) throw new Error(`${path}: no such file or directory`);
-  if (!st.isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true })
-    .filter((e) => e.name !== "node_modules" && !e.name.startsWith("."))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) =>
-      e.isDirectory()
-        ? expand(join(path, e.name))
-        : /\.(ya?ml|json)$/.test(e.name)
-          ? [join(path, e.name)]
-          : [],
-    );
 }

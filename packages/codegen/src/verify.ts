@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { KubeApiError, type KubeClient } from "@kcp-mesh/sdk";
+import { manifestFiles } from "./manifest-files.js";
 import { parseYamlDocuments } from "./output/yaml.js";
 
 /** What kcp said about one object of the files. */
@@ -27,7 +27,7 @@ interface ApiResource {
 export async function verifyFiles(paths: string[], client: KubeClient): Promise<VerifyResult[]> {
   const results: VerifyResult[] = [];
   const discovery = new Map<string, ApiResource[] | undefined>();
-  for (const file of paths.flatMap(expand)) {
+  for (const file of paths.flatMap((p) => manifestFiles(p))) {
     let docs: unknown[];
     try {
       docs = parseYamlDocuments(readFileSync(file, "utf8"), file);
@@ -89,20 +89,4 @@ export async function verifyFiles(paths: string[], client: KubeClient): Promise<
 function kcpMessage(err: KubeApiError): string {
   const m = /^\w+ \S+: (.*)$/s.exec(err.message);
   return (m?.[1] ?? err.message).trim();
-}
-
-function expand(path: string): string[] {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (!st) throw new Error(`${path}: no such file or directory`);
-  if (!st.isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true })
-    .filter((e) => e.name !== "node_modules" && !e.name.startsWith("."))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) =>
-      e.isDirectory()
-        ? expand(join(path, e.name))
-        : /\.(ya?ml|json)$/.test(e.name)
-          ? [join(path, e.name)]
-          : [],
-    );
 }
