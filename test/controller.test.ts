@@ -6,8 +6,8 @@ import { z } from "zod";
 import { type Condition, getCondition } from "../packages/sdk/src/controller/conditions.js";
 import { Controller } from "../packages/sdk/src/controller/controller.js";
 import { PendingError } from "../packages/sdk/src/controller/errors.js";
-import { keyString, type ObjectKey } from "../packages/sdk/src/controller/object-paths.js";
 import type { CachedEntry } from "../packages/sdk/src/controller/reconcile-types.js";
+import { type ObjectRef, objectKey } from "../packages/sdk/src/runtime/item.js";
 import { waitFor } from "../packages/sdk/src/util/wait.js";
 import { adminClient, uniqueSuffix } from "./support/kcp.js";
 import { setupThings, THINGS, THINGS_API, type ThingsSetup, thing } from "./support/things.js";
@@ -44,7 +44,7 @@ describe("controller reconcile loop on real kcp", () => {
   let failing = true;
   let waiting = true;
 
-  const keyOf = (o: KubeObject): ObjectKey => ({
+  const keyOf = (o: KubeObject): ObjectRef => ({
     workspace: o.metadata.annotations!["kcp.io/cluster"]!,
     namespace: o.metadata.namespace!,
     name: o.metadata.name!,
@@ -59,7 +59,7 @@ describe("controller reconcile loop on real kcp", () => {
     controller = new Controller<Thing, { phase: string }>({
       name: "things",
       resource: THINGS,
-      lookup: (k) => cache.get(keyString(k)),
+      lookup: (k) => cache.get(objectKey(k)),
       clientFor: () => vw,
       logger: pino({ level: "silent" }),
       concurrency: 4,
@@ -81,7 +81,7 @@ describe("controller reconcile loop on real kcp", () => {
       const seen = new Set<string>();
       for (const o of list.items) {
         const key = keyOf(o);
-        const id = keyString(key);
+        const id = objectKey(key);
         seen.add(id);
         const before = cache.get(id);
         const valid = validateObject(ThingApi, o);

@@ -1,18 +1,16 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import {
-  addFinalizerPatch,
   type Condition,
   createProvider,
   getCondition,
   KubeApiError,
   KubeClient,
   type KubeObject,
-  type ObjectKey,
+  type ObjectRef,
   type Provider,
-  removeFinalizerPatch,
-  StatusWriter,
 } from "@kcp-mesh/sdk";
+import { addFinalizerPatch, removeFinalizerPatch, StatusWriter } from "@kcp-mesh/sdk/runtime";
 import {
   apply,
   type BootstrappedProvider,
@@ -184,7 +182,7 @@ describe("the generated provider role through the virtual workspace of a real kc
         { group: HTTPBIN, version: "v1alpha1", plural: "httpbins", kind: "HttpBin", namespaced: true },
         `${HTTPBIN}-provider`,
       );
-      const key: ObjectKey = { workspace: consumer.id, namespace: "default", name: "hello" };
+      const key: ObjectRef = { workspace: consumer.id, namespace: "default", name: "hello" };
       await writer.applyStatus(key, { phase: "Ready", url: "http://127.0.0.1:1" });
       const cond: Condition = {
         type: "Ready",
@@ -212,7 +210,7 @@ describe("the generated provider role through the virtual workspace of a real kc
         { group: HTTPBIN, version: "v1alpha1", plural: "httpbins", kind: "HttpBin", namespaced: true },
         `${HTTPBIN}-provider`,
       );
-      const key: ObjectKey = { workspace: consumer.id, namespace: "default", name: "hello" };
+      const key: ObjectRef = { workspace: consumer.id, namespace: "default", name: "hello" };
       const current = await hbVw.request<KubeObject>({ path: hbPath("hello") });
       const fin = `${HTTPBIN}/httpbins`;
       const added = await writer.patchWithRetry(key, current, (o) => addFinalizerPatch(o.metadata, fin));

@@ -2,7 +2,7 @@ import {
   createProvider,
   explainClaimFailure,
   type KubeObject,
-  type ObjectKey,
+  type ObjectRef,
   type Provider,
   type ProviderOptions,
   SECRETS,
@@ -111,7 +111,7 @@ export function createAppProvider(options: AppProviderOptions): { provider: Prov
           target: SECRETS,
           // The Secret is the Database provider's, so it has no ownerReference to an App: find the
           // Apps of the same workspace and namespace that read a Secret of this name.
-          map: (secret): ObjectKey[] =>
+          map: (secret): ObjectRef[] =>
             provider
               .store(App)
               .list({ workspace: secret.workspace, ...(secret.namespace && { namespace: secret.namespace }) })

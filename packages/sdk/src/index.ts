@@ -1,11 +1,15 @@
 /**
- * The kcp / Platform Mesh provider SDK.
+ * The kcp / Platform Mesh provider SDK: what a provider team writes against. Define the API in zod
+ * (`defineApi`, `defineResource`), reconcile it with `createProvider`, watch other objects with
+ * `watch` and `Store`, and call kcp with `KubeClient`. The layers below (watcher state machine,
+ * work queue, controller, status writer, engagement) are in `@kcp-mesh/sdk/runtime`; the real-kcp
+ * test harness is in `@kcp-mesh/sdk/testing`.
  *
  * @packageDocumentation
  */
 
 export * from "./api/index.js";
-// controller: work queue, reconcile loop, conditions, finalizers, subroutines
+// reconcile handlers: what a handler returns, throws and reads
 export {
   type Condition,
   type ConditionInput,
@@ -14,47 +18,15 @@ export {
   READY,
   setCondition,
 } from "./controller/conditions.js";
-export {
-  Controller,
-  type ControllerOptions,
-  type InvalidResult,
-  type ShutdownResult,
-} from "./controller/controller.js";
 export { PendingError, TerminalError } from "./controller/errors.js";
-export { addFinalizerPatch, type JsonPatchOp, removeFinalizerPatch } from "./controller/finalizers.js";
-export { type LeaderElectionOptions, LeaderElector } from "./controller/leader-election.js";
-export {
-  keyString,
-  type ObjectKey,
-  objectPath,
-  type ResourceCoordinates,
-} from "./controller/object-paths.js";
-export type {
-  CachedEntry,
-  ObjectIssue,
-  ReconcileContext,
-  ReconcileResult,
-} from "./controller/reconcile-types.js";
-export { StatusWriter } from "./controller/status-writer.js";
+export type { ReconcileContext, ReconcileResult } from "./controller/reconcile-types.js";
 export { type Subroutine, type SubroutineOutcome, subroutines } from "./controller/subroutines.js";
-export {
-  type BackoffOptions as QueueBackoffOptions,
-  WorkQueue,
-  type WorkQueueObserver,
-  type WorkQueueOptions,
-} from "./controller/work-queue.js";
-// observability
-export {
-  type HealthServerOptions,
-  type ReadinessCheck,
-  startHealthServer,
-} from "./observability/health-server.js";
+export type { RetryBackoffOptions } from "./controller/work-queue.js";
+// logging
 export { createLogger } from "./observability/logger.js";
-export { RuntimeMetrics } from "./observability/metrics.js";
-export { formatLogLine, logFormat, prettyDestination } from "./observability/pretty.js";
-export { isSensitiveKey, REDACTED, redact, redactString } from "./observability/redact.js";
+export { redact } from "./observability/redact.js";
 export { type ClaimProblem, type ClaimRef, explainClaimFailure } from "./provider/claims.js";
-// provider: the glue providers use
+// the provider
 export {
   createProvider,
   type InvalidHandler,
@@ -67,10 +39,32 @@ export {
   type StatusInput,
   type StopResult,
 } from "./provider/provider.js";
-export { resourceTarget, statusValidator } from "./provider/resource-target.js";
+export { resourceTarget } from "./provider/resource-target.js";
 export { ProviderStartError } from "./provider/startup-checks.js";
-// runtime: list/watch, store, workspaces (packages/sdk/src/runtime)
-export * from "./runtime/index.js";
+// watching objects outside a provider
+export type {
+  EndpointsEvent,
+  InitDoneEvent,
+  InitStartEvent,
+  ObjectEvent,
+  WatchEvent,
+  WorkspaceEvent,
+} from "./runtime/events.js";
+export { isObjectEvent } from "./runtime/events.js";
+export { type Item, type ObjectRef, objectKey } from "./runtime/item.js";
+export {
+  changedOnly,
+  generationChanged,
+  inWorkspace,
+  matchingLabels,
+  objectEvents,
+  validOnly,
+} from "./runtime/operators.js";
+export { type IndexFunction, Store, type StoreOptions } from "./runtime/store.js";
+export type { TargetValidation, WatchTarget } from "./runtime/target.js";
+export { type WatchOptions, type WatchSource, watch } from "./runtime/watch.js";
+export { type WatchRestart, WatchStats } from "./runtime/watch-stats.js";
+// calling kcp
 export {
   KubeApiError,
   KubeClient,

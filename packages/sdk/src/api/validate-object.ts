@@ -1,15 +1,11 @@
 import { z } from "zod";
+import type { ValidationIssue } from "../util/validation-issue.js";
 import { type CelSchema, evaluateCelRules } from "./cel.js";
 import type { Infer, VersionOf } from "./infer.js";
 import type { AnyResource } from "./resource.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
-/** One reason an object does not fit its resource's schema. */
-export interface ValidationIssue {
-  /** Where, as a JSON path without the leading dot: `spec.replicas`, `spec.items[2].name`. */
-  path: string;
-  message: string;
-}
+export type { ValidationIssue };
 
 /** The typed object with defaults applied, or every issue found. */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };

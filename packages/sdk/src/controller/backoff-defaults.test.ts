@@ -1,9 +1,9 @@
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ObjectRef } from "../runtime/item.js";
 import type { KubeClient, KubeRequest } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
 import { Controller } from "./controller.js";
-import type { ObjectKey } from "./object-paths.js";
 import { WorkQueue } from "./work-queue.js";
 
 // The README: "retries with per-object exponential backoff (5 ms doubling to 1000 s, reset on
@@ -37,7 +37,7 @@ describe("default retry backoff of the work queue", () => {
 });
 
 describe("default retry backoff of a controller", () => {
-  const key: ObjectKey = { workspace: "ws1", namespace: "default", name: "w" };
+  const key: ObjectRef = { workspace: "ws1", namespace: "default", name: "w" };
   let object: KubeObject;
   let outcomes: ("fail" | "ok")[];
   let calls: number[];

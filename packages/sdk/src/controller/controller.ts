@@ -2,18 +2,20 @@ import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { Logger } from "pino";
 import type { RuntimeMetrics } from "../observability/metrics.js";
+import { type ObjectRef, objectKey } from "../runtime/item.js";
 import type { KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
+import type { ValidationIssue } from "../util/validation-issue.js";
 import { type Condition, type ConditionInput, READY } from "./conditions.js";
 import { TerminalError } from "./errors.js";
 import { EventRecorder } from "./events.js";
 import { addFinalizerPatch, removeFinalizerPatch } from "./finalizers.js";
-import { keyString, type ObjectKey, type ResourceCoordinates } from "./object-paths.js";
+import type { ResourceCoordinates } from "./object-paths.js";
 import { conditionsAfter, errorOutcome } from "./outcome.js";
 import { WriteTracker } from "./read-your-writes.js";
-import type { CachedEntry, ObjectIssue, ReconcileContext, ReconcileResult } from "./reconcile-types.js";
+import type { CachedEntry, ReconcileContext, ReconcileResult } from "./reconcile-types.js";
 import { StatusWriter } from "./status-writer.js";
-import { type BackoffOptions, WorkQueue } from "./work-queue.js";
+import { type RetryBackoffOptions, WorkQueue } from "./work-queue.js";
 
 /** Options of a {@link Controller}: one resource, one handler. */
 export interface ControllerOptions<Obj extends KubeObject, Status> {
@@ -21,7 +23,7 @@ export interface ControllerOptions<Obj extends KubeObject, Status> {
   name: string;
   resource: ResourceCoordinates;
   /** Reads the cache. */
-  lookup: (key: ObjectKey) => CachedEntry | undefined;
+  lookup: (key: ObjectRef) => CachedEntry | undefined;
   /** A client for a virtual workspace endpoint URL. */
   clientFor: (endpoint: string) => KubeClient;
   // biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to report returns nothing
@@ -35,14 +37,14 @@ export interface ControllerOptions<Obj extends KubeObject, Status> {
    */
   onInvalid?: (
     obj: KubeObject,
-    issues: readonly ObjectIssue[],
+    issues: readonly ValidationIssue[],
     ctx: ReconcileContext,
     // biome-ignore lint/suspicious/noConfusingVoidType: nothing to report is a valid answer
   ) => Promise<InvalidResult<Status> | undefined | void>;
   /** Finalizer name; default `<group>/<controller name>`. */
   finalizerName?: string;
   /** Checks a status before it is written; returns issues when it does not fit the schema. */
-  validateStatus?: (status: unknown) => readonly ObjectIssue[] | undefined;
+  validateStatus?: (status: unknown) => readonly ValidationIssue[] | undefined;
   /** Maintain a `Ready` condition in `status.conditions` (default true). */
   readyCondition?: boolean;
   /** Reconciles running at once (default 10). */
@@ -57,7 +59,7 @@ export interface ControllerOptions<Obj extends KubeObject, Status> {
    * Default: every workspace is active.
    */
   workspaceState?: (workspace: string) => "active" | "terminating" | undefined;
-  backoff?: BackoffOptions;
+  backoff?: RetryBackoffOptions;
   /** How long to wait for the cache to show the runtime's own last write (default 5 s). */
   cacheWaitTimeoutMs?: number;
 }
@@ -75,7 +77,7 @@ export interface ShutdownResult {
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
-function issuesMessage(issues: readonly ObjectIssue[]): string {
+function issuesMessage(issues: readonly ValidationIssue[]): string {
   return issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ");
 }
 
@@ -85,7 +87,7 @@ function issuesMessage(issues: readonly ObjectIssue[]): string {
  * not passed on) and writes status back. See {@link ControllerOptions}.
  */
 export class Controller<Obj extends KubeObject, Status> {
-  readonly queue: WorkQueue<ObjectKey>;
+  readonly queue: WorkQueue<ObjectRef>;
   private readonly log: Logger;
   private readonly finalizer: string | undefined;
   private readonly inFlight = new Map<string, { promise: Promise<void>; abort: AbortController }>();
@@ -115,8 +117,8 @@ export class Controller<Obj extends KubeObject, Status> {
     const m = opts.metrics;
     // The series exists from the start (controller-runtime reports an empty queue as 0 too).
     m?.queueDepth.set({ name: opts.name }, 0);
-    this.queue = new WorkQueue<ObjectKey>({
-      id: keyString,
+    this.queue = new WorkQueue<ObjectRef>({
+      id: objectKey,
       workspace: (k) => k.workspace,
       ...(opts.backoff && { backoff: opts.backoff }),
       observer: m
@@ -131,7 +133,7 @@ export class Controller<Obj extends KubeObject, Status> {
   }
 
   /** Reconcile this object (again). */
-  enqueue(key: ObjectKey): void {
+  enqueue(key: ObjectRef): void {
     this.queue.add(key);
   }
 
@@ -140,7 +142,7 @@ export class Controller<Obj extends KubeObject, Status> {
    * an error keeps its backoff: its retry reads the latest state anyway, and a chatty related
    * resource must not turn the doubling delays into a tight loop.
    */
-  enqueueRelated(key: ObjectKey): void {
+  enqueueRelated(key: ObjectRef): void {
     if (this.queue.failures(key) > 0) return;
     this.queue.add(key);
   }
@@ -149,8 +151,8 @@ export class Controller<Obj extends KubeObject, Status> {
    * Tells the controller the cache now holds `resourceVersion` for a key, releasing a reconcile
    * that waits to see the runtime's own last write.
    */
-  observed(key: ObjectKey): void {
-    this.writes.observed(keyString(key));
+  observed(key: ObjectRef): void {
+    this.writes.observed(objectKey(key));
   }
 
   /** Forgets a disengaged workspace: queued work, backoff, write bookkeeping. */
@@ -213,7 +215,7 @@ export class Controller<Obj extends KubeObject, Status> {
     for (;;) {
       const key = await this.queue.get();
       if (key === undefined) return;
-      const id = keyString(key);
+      const id = objectKey(key);
       const abort = new AbortController();
       const promise = this.process(key, abort.signal);
       this.inFlight.set(id, { promise, abort });
@@ -239,9 +241,9 @@ export class Controller<Obj extends KubeObject, Status> {
   }
 
   /** Waits (bounded) until the cache holds at least the runtime's last written version of a key. */
-  private freshEntry(key: ObjectKey): Promise<CachedEntry | undefined> {
+  private freshEntry(key: ObjectRef): Promise<CachedEntry | undefined> {
     return this.writes.fresh(
-      keyString(key),
+      objectKey(key),
       () => this.opts.lookup(key),
       this.opts.cacheWaitTimeoutMs ?? 5_000,
       (want) =>
@@ -252,7 +254,7 @@ export class Controller<Obj extends KubeObject, Status> {
     );
   }
 
-  private async process(key: ObjectKey, signal: AbortSignal): Promise<void> {
+  private async process(key: ObjectRef, signal: AbortSignal): Promise<void> {
     const name = this.opts.name;
     const m = this.opts.metrics;
     const reconcileId = randomUUID();
@@ -262,7 +264,7 @@ export class Controller<Obj extends KubeObject, Status> {
       name: key.name,
       reconcileId,
     });
-    const id = keyString(key);
+    const id = objectKey(key);
     const wsState = this.opts.workspaceState ? this.opts.workspaceState(key.workspace) : "active";
     if (wsState === undefined) {
       log.debug("workspace no longer engaged: dropping");
@@ -372,7 +374,7 @@ export class Controller<Obj extends KubeObject, Status> {
 
   /** Applies the outcome of a failed reconcile: queue, metric, log, and the Ready condition. */
   private async handleError(
-    key: ObjectKey,
+    key: ObjectRef,
     entry: CachedEntry,
     err: unknown,
     log: Logger,
@@ -414,8 +416,8 @@ export class Controller<Obj extends KubeObject, Status> {
    * generation. With `onInvalid`, the provider withdraws its effect and its answer replaces the
    * runtime's whole status; without it the last valid status stays.
    */
-  private async reportInvalid(key: ObjectKey, entry: CachedEntry, ctx: ReconcileContext): Promise<void> {
-    const id = keyString(key);
+  private async reportInvalid(key: ObjectRef, entry: CachedEntry, ctx: ReconcileContext): Promise<void> {
+    const id = objectKey(key);
     const issues = entry.issues ?? [];
     const message = issuesMessage(issues);
     const gen = String(entry.object.metadata.generation ?? "");
@@ -440,10 +442,10 @@ export class Controller<Obj extends KubeObject, Status> {
     );
   }
 
-  private async runFinalizer(key: ObjectKey, entry: CachedEntry, ctx: ReconcileContext): Promise<void> {
+  private async runFinalizer(key: ObjectRef, entry: CachedEntry, ctx: ReconcileContext): Promise<void> {
     const finalizer = this.finalizer;
     if (!finalizer || !entry.object.metadata.finalizers?.includes(finalizer)) return;
-    const id = keyString(key);
+    const id = objectKey(key);
     const seen = entry.object.metadata.resourceVersion ?? "";
     if (this.finalizedAt.get(id) === seen) {
       ctx.log.debug("cleanup already done for this version; waiting for the object to go");
@@ -487,12 +489,12 @@ export class Controller<Obj extends KubeObject, Status> {
    * nothing and causes no watch event.
    */
   private async applyStatus(
-    key: ObjectKey,
+    key: ObjectRef,
     entry: CachedEntry,
     status: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<void> {
-    const id = keyString(key);
+    const id = objectKey(key);
     const current = (entry.object.status ?? {}) as Record<string, unknown>;
     const keys = Object.keys(status);
     const owned = this.writtenFields.get(id);
@@ -512,7 +514,7 @@ export class Controller<Obj extends KubeObject, Status> {
 
   /** Reports a condition change alone, leaving the rest of the status as it is. */
   private async reportConditions(
-    key: ObjectKey,
+    key: ObjectRef,
     entry: CachedEntry,
     conditions: Condition[],
     signal: AbortSignal,
@@ -520,7 +522,7 @@ export class Controller<Obj extends KubeObject, Status> {
     const current = (entry.object.status as { conditions?: Condition[] } | undefined)?.conditions;
     if (isDeepStrictEqual(current ?? [], conditions)) return;
     const written = await this.writer(entry.endpoint).mergeStatus(key, { conditions }, signal);
-    if (written) this.noteWrite(keyString(key), written);
+    if (written) this.noteWrite(objectKey(key), written);
   }
 
   private noteWrite(id: string, written: KubeObject): void {

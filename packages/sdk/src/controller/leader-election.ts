@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { KubeApiError, type KubeClient } from "../transport/kube-client.js";
 
+/** The Lease a {@link LeaderElector} competes for, and its timings. */
 export interface LeaderElectionOptions {
   /** Client for the provider's workspace, where the Lease lives. */
   client: KubeClient;

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
+import type { ValidationIssue } from "../util/validation-issue.js";
 import type { ConditionInput } from "./conditions.js";
 
 /** What a reconcile handler gets besides the object. */
@@ -47,13 +48,6 @@ export interface ReconcileResult<Status> {
   requeueAfter?: number;
 }
 
-/** An issue with an object's content, e.g. from its zod schema. */
-export interface ObjectIssue {
-  /** JSON path like `spec.replicas`. */
-  path: string;
-  message: string;
-}
-
 /**
  * One object as the controller sees it in the cache: the object, the endpoint (virtual workspace
  * URL) it came through, and the issues found when it was validated (absent when valid).
@@ -61,5 +55,5 @@ export interface ObjectIssue {
 export interface CachedEntry {
   object: KubeObject;
   endpoint: string;
-  issues?: readonly ObjectIssue[];
+  issues?: readonly ValidationIssue[];
 }

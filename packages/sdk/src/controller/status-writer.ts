@@ -1,7 +1,8 @@
+import type { ObjectRef } from "../runtime/item.js";
 import { KubeApiError, type KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
 import type { JsonPatchOp } from "./finalizers.js";
-import { type ObjectKey, objectPath, type ResourceCoordinates } from "./object-paths.js";
+import { objectPath, type ResourceCoordinates } from "./object-paths.js";
 
 /** Options of {@link StatusWriter.applyStatus}. */
 export interface ApplyStatusOptions {
@@ -47,7 +48,7 @@ export class StatusWriter {
    * the object is gone.
    */
   async applyStatus(
-    key: ObjectKey,
+    key: ObjectRef,
     status: Record<string, unknown>,
     options: ApplyStatusOptions = {},
   ): Promise<KubeObject | undefined> {
@@ -119,7 +120,7 @@ export class StatusWriter {
     return [...out];
   }
 
-  private read(key: ObjectKey, signal: AbortSignal | undefined): Promise<KubeObject | undefined> {
+  private read(key: ObjectRef, signal: AbortSignal | undefined): Promise<KubeObject | undefined> {
     return this.client
       .request<KubeObject>({ path: objectPath(this.resource, key), ...(signal && { signal }) })
       .catch((err: unknown) => {
@@ -134,7 +135,7 @@ export class StatusWriter {
    * last successful reconcile wrote it. Resolves `undefined` when the object is gone.
    */
   async mergeStatus(
-    key: ObjectKey,
+    key: ObjectRef,
     partial: Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<KubeObject | undefined> {
@@ -159,7 +160,7 @@ export class StatusWriter {
    * finalizer step fail. Resolves with the object after the patch, or `undefined` when gone.
    */
   async patchWithRetry(
-    key: ObjectKey,
+    key: ObjectRef,
     current: KubeObject,
     makePatch: (obj: KubeObject) => JsonPatchOp[] | undefined,
     signal?: AbortSignal,

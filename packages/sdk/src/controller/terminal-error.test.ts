@@ -1,17 +1,17 @@
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ObjectRef } from "../runtime/item.js";
 import type { KubeClient, KubeRequest } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
 import type { Condition } from "./conditions.js";
 import { Controller } from "./controller.js";
 import { TerminalError } from "./errors.js";
-import type { ObjectKey } from "./object-paths.js";
 
 // The README: "`TerminalError` stops retrying until the object changes (`Ready=False` with its
 // reason)". The provider enqueues an object when it changes; here the test does.
 
 describe("TerminalError", () => {
-  const key: ObjectKey = { workspace: "ws1", namespace: "default", name: "w" };
+  const key: ObjectRef = { workspace: "ws1", namespace: "default", name: "w" };
   let object: KubeObject;
   let calls: string[];
   let writes: KubeRequest[];

@@ -14,7 +14,7 @@
  */
 
 /** Backoff settings for {@link WorkQueue.addRateLimited}. */
-export interface BackoffOptions {
+export interface RetryBackoffOptions {
   /** First retry delay; default 5 ms (controller-runtime). */
   baseMs?: number;
   /** Upper bound; default 1000 s (controller-runtime). */
@@ -33,12 +33,13 @@ export interface WorkQueueObserver {
   onRetry?(workspace: string): void;
 }
 
+/** How a {@link WorkQueue} identifies keys, groups them by workspace, and retries them. */
 export interface WorkQueueOptions<K> {
   /** Unique string for a key (dedup identity). */
   id: (key: K) => string;
   /** The workspace of a key, for fairness and `dropWorkspace`. */
   workspace: (key: K) => string;
-  backoff?: BackoffOptions;
+  backoff?: RetryBackoffOptions;
   observer?: WorkQueueObserver;
   /** Clock, replaceable in tests. */
   now?: () => number;
@@ -59,6 +60,17 @@ interface Entry<K> {
   failures: number;
 }
 
+/**
+ * The controller's work queue (see the file comment for its guarantees).
+ *
+ * @example
+ * ```ts
+ * const queue = new WorkQueue<ObjectRef>({ id: objectKey, workspace: (k) => k.workspace });
+ * queue.add({ workspace: "2x8wqk1fz", name: "a" });
+ * const key = await queue.get(); // undefined once shut down
+ * if (key) queue.done(key);
+ * ```
+ */
 export class WorkQueue<K> {
   private readonly entries = new Map<string, Entry<K>>();
   /** Ready ids per workspace, FIFO. */

@@ -4,6 +4,7 @@ import type { Registry } from "prom-client";
 /** A named readiness check; returns undefined when ready, or why not. */
 export type ReadinessCheck = () => string | undefined;
 
+/** Where {@link startHealthServer} listens and what it reports. */
 export interface HealthServerOptions {
   /** Port on 127.0.0.1 (or `host`); 0 picks a free one. */
   port: number;

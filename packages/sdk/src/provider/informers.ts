@@ -1,9 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import type { AnyResource } from "../api/resource.js";
 import type { Controller } from "../controller/controller.js";
-import type { ObjectKey } from "../controller/object-paths.js";
 import { isObjectEvent, type WatchEvent } from "../runtime/events.js";
-import type { Item } from "../runtime/item.js";
+import type { Item, ObjectRef } from "../runtime/item.js";
 import { Store } from "../runtime/store.js";
 import { targetName, type WatchTarget } from "../runtime/target.js";
 import type { KubeObject } from "../util/objects.js";
@@ -26,7 +25,7 @@ export class Informer {
   /** The registration reconciling this resource, if any. */
   owner: Registration | undefined;
   /** Registrations that reconcile some of their objects when this resource changes. */
-  readonly relatedOf: { reg: Registration; map: (item: Item<unknown>) => ObjectKey[] }[] = [];
+  readonly relatedOf: { reg: Registration; map: (item: Item<unknown>) => ObjectRef[] }[] = [];
 
   constructor(public target: WatchTarget<unknown>) {}
 
@@ -94,7 +93,7 @@ export class Informers {
   }
 }
 
-function keyOf(item: { workspace: string; namespace?: string | undefined; name: string }): ObjectKey {
+function keyOf(item: { workspace: string; namespace?: string | undefined; name: string }): ObjectRef {
   return { workspace: item.workspace, ...(item.namespace && { namespace: item.namespace }), name: item.name };
 }
 
@@ -115,7 +114,7 @@ export function specOrMetadataChanged(before: KubeObject, after: KubeObject): bo
 }
 
 /** The default related mapping: owners of the reconciled kind named in ownerReferences. */
-export function ownersOf(resource: AnyResource): (item: Item<unknown>) => ObjectKey[] {
+export function ownersOf(resource: AnyResource): (item: Item<unknown>) => ObjectRef[] {
   return (item) => {
     const refs = (item.object as KubeObject).metadata.ownerReferences ?? [];
     return refs

@@ -2,13 +2,13 @@ import type { Logger } from "pino";
 import type { Infer } from "../api/infer.js";
 import type { AnyResource } from "../api/resource.js";
 import type { StandardSchemaV1 } from "../api/standard-schema.js";
-import type { ObjectKey } from "../controller/object-paths.js";
-import type { ObjectIssue, ReconcileContext, ReconcileResult } from "../controller/reconcile-types.js";
-import type { BackoffOptions as QueueBackoff } from "../controller/work-queue.js";
-import type { Item } from "../runtime/item.js";
+import type { ReconcileContext, ReconcileResult } from "../controller/reconcile-types.js";
+import type { RetryBackoffOptions } from "../controller/work-queue.js";
+import type { Item, ObjectRef } from "../runtime/item.js";
 import type { WatchTarget } from "../runtime/target.js";
 import type { KubeConfigSource } from "../transport/kube-config.js";
 import type { KubeObject } from "../util/objects.js";
+import type { ValidationIssue } from "../util/validation-issue.js";
 
 /** The status a handler of resource `R` may return: the input side of its status schema. */
 export type StatusInput<R extends AnyResource> = R["versions"][R["storageVersion"]] extends {
@@ -43,7 +43,7 @@ export interface RelatedWatch<T = KubeObject> {
    * reconciled resource's kind, in the same workspace. An object backing off after an error is not
    * run early by a related change: its retry reads the latest state anyway.
    */
-  map?(item: Item<T>): ObjectKey[];
+  map?(item: Item<T>): ObjectRef[];
 }
 
 /**
@@ -52,7 +52,7 @@ export interface RelatedWatch<T = KubeObject> {
  */
 export type InvalidHandler<R extends AnyResource> = (
   obj: KubeObject,
-  issues: readonly ObjectIssue[],
+  issues: readonly ValidationIssue[],
   ctx: ReconcileContext,
   // biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to show returns nothing
 ) => Promise<{ status?: Partial<StatusInput<R>> } | undefined | void>;
@@ -83,7 +83,7 @@ export interface ReconcileOptions<R extends AnyResource> {
   /** Reconciles running at once for this resource (default: the provider's `concurrency`). */
   concurrency?: number;
   /** Retry backoff; default 5 ms doubling to 1000 s (controller-runtime), reset on success. */
-  backoff?: QueueBackoff;
+  backoff?: RetryBackoffOptions;
   /**
    * Reconcile also when only the status changed (default false: a change of spec, generation,
    * labels, annotations, finalizers, owners or deletion reconciles; status writes, mostly the

@@ -4,13 +4,13 @@ import type { Infer } from "../api/infer.js";
 import type { AnyResource } from "../api/resource.js";
 import { Controller, type ControllerOptions } from "../controller/controller.js";
 import { LeaderElector } from "../controller/leader-election.js";
-import type { ObjectKey, ResourceCoordinates } from "../controller/object-paths.js";
+import type { ResourceCoordinates } from "../controller/object-paths.js";
 import type { ReconcileContext, ReconcileResult } from "../controller/reconcile-types.js";
 import { startHealthServer } from "../observability/health-server.js";
 import { createLogger, withRedaction } from "../observability/logger.js";
 import { RuntimeMetrics } from "../observability/metrics.js";
 import { Engagement, type WatchSource } from "../runtime/engagement.js";
-import type { Item } from "../runtime/item.js";
+import type { Item, ObjectRef } from "../runtime/item.js";
 import type { Store } from "../runtime/store.js";
 import type { WatchTarget } from "../runtime/target.js";
 import { WatchStats } from "../runtime/watch-stats.js";
@@ -227,7 +227,7 @@ export class Provider {
    * Reconciles an object of a registered resource (again), e.g. from another handler: a record
    * asking for its zone. Level-triggered like every reconcile: it reads the cache when it runs.
    */
-  enqueue<R extends AnyResource>(resource: R, key: ObjectKey): void {
+  enqueue<R extends AnyResource>(resource: R, key: ObjectRef): void {
     const reg = this.registrations.find((r) => r.resource === resource);
     if (!reg) throw new Error(`${resource.kind} is not registered with reconcile()`);
     reg.controller.enqueue(key);

@@ -2,8 +2,8 @@ import type { Infer } from "../api/infer.js";
 import type { AnyResource } from "../api/resource.js";
 import type { StandardSchemaV1 } from "../api/standard-schema.js";
 import { joinPath, validateObject } from "../api/validate-object.js";
-import type { ObjectIssue } from "../controller/reconcile-types.js";
 import type { WatchTarget } from "../runtime/target.js";
+import type { ValidationIssue } from "../util/validation-issue.js";
 
 /**
  * The watch target of a zod resource definition (its storage version). Only issues with what the
@@ -37,7 +37,7 @@ export function resourceTarget<R extends AnyResource>(resource: R): WatchTarget<
 /** Checks a status against the storage version's status schema before it is written. */
 export function statusValidator(
   resource: AnyResource,
-): ((status: unknown) => ObjectIssue[] | undefined) | undefined {
+): ((status: unknown) => ValidationIssue[] | undefined) | undefined {
   const schema = resource.versions[resource.storageVersion]?.status as StandardSchemaV1 | undefined;
   if (!schema) return undefined;
   return (status) => {

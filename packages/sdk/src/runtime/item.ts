@@ -6,7 +6,7 @@ export interface ObjectRef {
   /** The `kcp.io/cluster` annotation; `""` on a server that does not set it. */
   readonly workspace: string;
   /** `undefined` for cluster-scoped objects. */
-  readonly namespace: string | undefined;
+  readonly namespace?: string | undefined;
   readonly name: string;
 }
 
@@ -28,7 +28,7 @@ export type Item<T = KubeObject> = ObjectRef & {
   );
 
 /** The key used everywhere for an object: `workspace/namespace/name` (namespace empty if cluster-scoped). */
-export function objectKey(ref: { workspace: string; namespace?: string | undefined; name: string }): string {
+export function objectKey(ref: ObjectRef): string {
   return `${ref.workspace}/${ref.namespace ?? ""}/${ref.name}`;
 }
 

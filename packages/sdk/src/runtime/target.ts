@@ -1,11 +1,7 @@
 import { groupVersionPath, type KubeObject } from "../util/objects.js";
+import type { ValidationIssue } from "../util/validation-issue.js";
 
-/** One reason an object does not fit its resource's schema. */
-export interface ValidationIssue {
-  /** JSON path without the leading dot, e.g. `spec.replicas`. */
-  path: string;
-  message: string;
-}
+export type { ValidationIssue };
 
 /** What a target's `validate` returns: the typed value, or every issue found. */
 export type TargetValidation<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
