@@ -6,6 +6,7 @@ import {
   bindExport,
   createServiceAccountIdentity,
   createWorkspace,
+  providerIdentityRules,
   waitForEndpointSliceUrls,
 } from "@kcp-mesh/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,19 +117,7 @@ describe("APIExport virtual workspace on real kcp", () => {
     const provider = root.forWorkspace(providerPath);
     const identity = await createServiceAccountIdentity(provider, {
       name: "things-provider",
-      rules: [
-        {
-          apiGroups: ["apis.kcp.io"],
-          resources: ["apiexportendpointslices"],
-          verbs: ["get", "list", "watch"],
-        },
-        {
-          apiGroups: ["apis.kcp.io"],
-          resources: ["apiexports/content"],
-          resourceNames: [EXPORT],
-          verbs: ["*"],
-        },
-      ],
+      rules: providerIdentityRules(EXPORT),
     });
     expect(identity.username).toBe("system:serviceaccount:default:things-provider");
     const asProvider = KubeClient.fromKubeConfig({ yaml: identity.kubeconfig });

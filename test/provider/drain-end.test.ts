@@ -3,11 +3,10 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { apply, createServiceAccountIdentity } from "@kcp-mesh/sdk/testing";
+import { apply, createServiceAccountIdentity, providerIdentityRules } from "@kcp-mesh/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, uniqueSuffix } from "../support/kcp.js";
 import { setupThings, THINGS_EXPORT, type ThingsSetup, thing } from "../support/things.js";
-import { thingsProviderRules } from "../support/things-api.js";
 
 // A handler that never returns and ignores ctx.signal must not keep a stopping provider alive.
 describe("SIGTERM with a handler that never returns", () => {
@@ -19,7 +18,7 @@ describe("SIGTERM with a handler that never returns", () => {
     setup = await setupThings(root, `root:drain-${uniqueSuffix()}`, ["a"]);
     const identity = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
       name: "things-provider",
-      rules: thingsProviderRules(THINGS_EXPORT),
+      rules: providerIdentityRules(THINGS_EXPORT),
     });
     kubeconfigFile = join(tmpdir(), `drain-${uniqueSuffix()}.kubeconfig`);
     writeFileSync(kubeconfigFile, identity.kubeconfig);

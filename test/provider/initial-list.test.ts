@@ -1,10 +1,10 @@
 import { createProvider, type KubeObject } from "@kcp-mesh/sdk";
-import { apply, createServiceAccountIdentity, waitFor } from "@kcp-mesh/sdk/testing";
+import { apply, createServiceAccountIdentity, providerIdentityRules, waitFor } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { adminClient, uniqueSuffix } from "../support/kcp.js";
 import { setupThings, THINGS_API, THINGS_EXPORT, thing } from "../support/things.js";
-import { Thing, thingsProviderRules } from "../support/things-api.js";
+import { Thing } from "../support/things-api.js";
 
 // Objects that exist before the provider starts arrive in a paginated list that the store swaps in
 // at its end: every one of them must be reconciled, not only the ones of the last page.
@@ -22,7 +22,7 @@ describe("a provider started on existing objects", () => {
     }
     const identity = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
       name: "things-provider",
-      rules: thingsProviderRules(THINGS_EXPORT),
+      rules: providerIdentityRules(THINGS_EXPORT),
     });
     const provider = createProvider({
       kubeconfig: { yaml: identity.kubeconfig },

@@ -1,10 +1,10 @@
 import { createProvider, getCondition, type KubeObject, type Provider } from "@kcp-mesh/sdk";
-import { apply, createServiceAccountIdentity, waitFor } from "@kcp-mesh/sdk/testing";
+import { apply, createServiceAccountIdentity, providerIdentityRules, waitFor } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, uniqueSuffix } from "../support/kcp.js";
 import { setupThings, THINGS_API, THINGS_EXPORT, type ThingsSetup, thing } from "../support/things.js";
-import { Thing, thingsProviderRules } from "../support/things-api.js";
+import { Thing } from "../support/things-api.js";
 
 type ThingObject = KubeObject & {
   status?: { phase?: string; conditions?: { type: string; reason?: string }[] };
@@ -52,7 +52,7 @@ describe("provider metrics on /metrics", () => {
     setup = await setupThings(root, `root:met-${uniqueSuffix()}`, ["a"]);
     const identity = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
       name: "things-provider",
-      rules: thingsProviderRules(THINGS_EXPORT),
+      rules: providerIdentityRules(THINGS_EXPORT),
     });
     provider = createProvider({
       kubeconfig: { yaml: identity.kubeconfig },

@@ -8,12 +8,12 @@ import {
   type KubeRequest,
   type Provider,
 } from "@kcp-mesh/sdk";
-import { apply, createServiceAccountIdentity, waitFor } from "@kcp-mesh/sdk/testing";
+import { apply, createServiceAccountIdentity, providerIdentityRules, waitFor } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { adminClient, uniqueSuffix } from "../support/kcp.js";
 import { setupThings, THINGS_API, THINGS_EXPORT, type ThingsSetup, thing } from "../support/things.js";
-import { Thing, thingsProviderRules } from "../support/things-api.js";
+import { Thing } from "../support/things-api.js";
 
 type ThingObject = KubeObject & {
   spec: { color: string };
@@ -44,7 +44,7 @@ describe("createProvider on real kcp, as a least-privilege identity", () => {
     setup = await setupThings(root, `root:prov-${uniqueSuffix()}`, ["a", "b"]);
     const identity = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
       name: "things-provider",
-      rules: thingsProviderRules(THINGS_EXPORT),
+      rules: providerIdentityRules(THINGS_EXPORT),
     });
     provider = createProvider({
       kubeconfig: { yaml: identity.kubeconfig },

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "@kcp-mesh/codegen";
-import { createProvider, type KubeObject, type Provider, resourceTarget } from "@kcp-mesh/sdk";
+import { createProvider, type KubeObject, type Provider, relatedWatch } from "@kcp-mesh/sdk";
 import { apply, bindExport, bootstrapProvider, createWorkspace, waitFor } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,15 +68,13 @@ describe("a provider with three resources and two related watches", () => {
       },
       {
         related: [
-          {
-            target: resourceTarget(Beta),
-            map: (item) =>
-              provider
-                .store(Alpha)
-                .list({ workspace: item.workspace })
-                .filter((x) => x.valid && x.object.spec.partner === item.name)
-                .map((x) => ({ workspace: x.workspace, namespace: "default", name: x.name })),
-          },
+          // Typed: `beta` is an Item of Beta's storage version.
+          relatedWatch(Beta, (beta) =>
+            provider
+              .store(Alpha)
+              .list({ workspace: beta.workspace })
+              .filter((x) => x.valid && x.object.spec.partner === beta.name),
+          ),
         ],
       },
     );
@@ -89,7 +87,7 @@ describe("a provider with three resources and two related watches", () => {
         return { status: { seen: 1 } };
       },
       {
-        related: [{ target: resourceTarget(Alpha), map: () => [] }],
+        related: [relatedWatch(Alpha, () => [])],
       },
     );
     await provider.start();

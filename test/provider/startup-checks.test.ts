@@ -1,12 +1,17 @@
 import { createServer } from "node:net";
 import { createProvider, type Provider } from "@kcp-mesh/sdk";
-import { createServiceAccountIdentity, type Identity, waitFor } from "@kcp-mesh/sdk/testing";
+import {
+  createServiceAccountIdentity,
+  type Identity,
+  providerIdentityRules,
+  waitFor,
+} from "@kcp-mesh/sdk/testing";
 import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, kcpEnv, uniqueSuffix } from "../support/kcp.js";
 import { setupThings, THINGS_EXPORT, type ThingsSetup } from "../support/things.js";
-import { Thing, thingsProviderRules } from "../support/things-api.js";
+import { Thing } from "../support/things-api.js";
 
 // A provider that cannot work as configured says so from start() instead of logging retries forever.
 describe("start() refuses a provider that cannot work, naming what is wrong", () => {
@@ -53,7 +58,7 @@ describe("start() refuses a provider that cannot work, naming what is wrong", ()
     setup = await setupThings(root, `root:start-${uniqueSuffix()}`, ["a"]);
     identity = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
       name: "things-provider",
-      rules: thingsProviderRules(THINGS_EXPORT),
+      rules: providerIdentityRules(THINGS_EXPORT),
     });
   });
   afterAll(() => root.close());
@@ -145,7 +150,7 @@ describe("start() refuses a provider that cannot work, naming what is wrong", ()
   it("credentials revoked after start: the watches say so at error level, not as routine warnings", async () => {
     const doomed = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
       name: "doomed-provider",
-      rules: thingsProviderRules(THINGS_EXPORT),
+      rules: providerIdentityRules(THINGS_EXPORT),
     });
     lines.length = 0;
     const p = provider({ kubeconfig: { yaml: doomed.kubeconfig }, watch: { timeoutSeconds: 3 } });

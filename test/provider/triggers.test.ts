@@ -6,13 +6,13 @@ import {
   type KubeRequest,
   type Provider,
 } from "@kcp-mesh/sdk";
-import { apply, createServiceAccountIdentity, waitFor } from "@kcp-mesh/sdk/testing";
+import { apply, createServiceAccountIdentity, providerIdentityRules, waitFor } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { adminClient, uniqueSuffix } from "../support/kcp.js";
 import { setupThings, THINGS_API, THINGS_EXPORT, type ThingsSetup, thing } from "../support/things.js";
-import { Thing, thingsProviderRules } from "../support/things-api.js";
+import { Thing } from "../support/things-api.js";
 
 type ThingObject = KubeObject & { status?: { phase?: string; note?: string } };
 
@@ -145,7 +145,7 @@ describe("reconcile triggers and status writes on real kcp", () => {
     setup = await setupThings(root, `root:trig-${uniqueSuffix()}`, ["a"]);
     const identity = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
       name: "things-provider",
-      rules: thingsProviderRules(THINGS_EXPORT),
+      rules: providerIdentityRules(THINGS_EXPORT),
     });
     kubeconfig = identity.kubeconfig;
   });

@@ -39,17 +39,9 @@ describe("watch() on a two-shard kcp", () => {
 
   /** Creates `<parent>:<name>` on the named shard and checks that kcp put it there. */
   async function workspaceOn(parent: string, name: string, shard: string): Promise<WorkspaceRef> {
-    await root.forWorkspace(parent).request({
-      method: "POST",
-      path: WORKSPACES,
-      body: {
-        apiVersion: "tenancy.kcp.io/v1alpha1",
-        kind: "Workspace",
-        metadata: { name },
-        spec: { location: { selector: { matchLabels: { name: shard } } } },
-      },
+    const ref = await createWorkspace(root, `${parent}:${name}`, {
+      location: { selector: { matchLabels: { name: shard } } },
     });
-    const ref = await createWorkspace(root, `${parent}:${name}`); // exists: waits until Ready
     const ws = await root
       .forWorkspace(parent)
       .request<{ metadata: { annotations?: Record<string, string> } }>({ path: `${WORKSPACES}/${name}` });

@@ -7,6 +7,7 @@ import {
   createServiceAccountIdentity,
   freePorts,
   type KcpInstance,
+  providerIdentityRules,
   startKcp,
   type WorkspaceRef,
 } from "@kcp-mesh/sdk/testing";
@@ -53,19 +54,7 @@ describe("watch() across a kcp restart", () => {
     // service account token (signed with a key kept in the root directory) does not.
     const identity = await createServiceAccountIdentity(root.forWorkspace("root:rt-restart:provider"), {
       name: "restart-provider",
-      rules: [
-        {
-          apiGroups: ["apis.kcp.io"],
-          resources: ["apiexportendpointslices"],
-          verbs: ["get", "list", "watch"],
-        },
-        {
-          apiGroups: ["apis.kcp.io"],
-          resources: ["apiexports/content"],
-          resourceNames: [THINGS_EXPORT],
-          verbs: ["*"],
-        },
-      ],
+      rules: providerIdentityRules(THINGS_EXPORT),
     });
     const providerClient = KubeClient.fromKubeConfig({ yaml: identity.kubeconfig });
     const stats = new WatchStats();

@@ -1,10 +1,10 @@
 import { type Condition, createProvider, getCondition, type KubeObject, type Provider } from "@kcp-mesh/sdk";
-import { apply, createServiceAccountIdentity, waitFor } from "@kcp-mesh/sdk/testing";
+import { apply, createServiceAccountIdentity, providerIdentityRules, waitFor } from "@kcp-mesh/sdk/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, uniqueSuffix } from "../support/kcp.js";
 import { setupThings, THINGS_API, THINGS_EXPORT, type ThingsSetup, thing } from "../support/things.js";
-import { Thing, thingsProviderRules } from "../support/things-api.js";
+import { Thing } from "../support/things-api.js";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 
 type ThingObject = KubeObject & { status?: { phase?: string; conditions?: Condition[] } };
@@ -33,7 +33,7 @@ describe("a provider whose connections go silent without closing", () => {
     proxy = await startTcpProxy(Number(new URL(setup.vwUrl).port));
     const identity = await createServiceAccountIdentity(root.forWorkspace(setup.provider.path), {
       name: "silent-provider",
-      rules: thingsProviderRules(THINGS_EXPORT),
+      rules: providerIdentityRules(THINGS_EXPORT),
     });
     const proxied = new URL(setup.vwUrl);
     proxied.port = String(proxy.port);

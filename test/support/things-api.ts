@@ -20,19 +20,3 @@ export const Thing = defineResource({
     },
   },
 });
-
-/** The rules a provider identity of the Thing export needs (what mesh-codegen generates for an export). */
-export const thingsProviderRules = (exportName: string) => [
-  { apiGroups: ["apis.kcp.io"], resources: ["apiexportendpointslices"], verbs: ["get", "list", "watch"] },
-  {
-    apiGroups: ["apis.kcp.io"],
-    resources: ["apiexports/content"],
-    resourceNames: [exportName],
-    verbs: ["*"],
-  },
-  {
-    apiGroups: ["coordination.k8s.io"],
-    resources: ["leases"],
-    verbs: ["get", "list", "watch", "create", "update"],
-  },
-];

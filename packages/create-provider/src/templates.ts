@@ -348,31 +348,15 @@ console.log(\`run the provider: PROVIDER_KUBECONFIG=\${out} npm start\`);
 }
 
 function globalSetup(): string {
-  return `import { resolve } from "node:path";
-import { type KcpInstance, startKcp } from "@kcp-mesh/sdk/testing";
-import type { TestProject } from "vitest/node";
+  return `import { kcpGlobalSetup, type ProvidedKcp } from "@kcp-mesh/sdk/testing";
 
 // One real kcp for the test run: KCP_BIN, kcp on PATH, the cache, a checked download, or a build.
 // KCP_KUBECONFIG=.kcp/admin.kubeconfig runs the tests against a kcp that runs already (npm run kcp:up).
-let kcp: KcpInstance | undefined;
-
-export async function setup(project: TestProject): Promise<void> {
-  const existing = process.env.KCP_KUBECONFIG;
-  if (existing) {
-    project.provide("kcp", { kubeconfigPath: resolve(existing) });
-    return;
-  }
-  kcp = await startKcp();
-  project.provide("kcp", { kubeconfigPath: kcp.kubeconfigPath });
-}
-
-export async function teardown(): Promise<void> {
-  await kcp?.stop();
-}
+export const { setup, teardown } = kcpGlobalSetup();
 
 declare module "vitest" {
   export interface ProvidedContext {
-    kcp: { kubeconfigPath: string };
+    kcp: ProvidedKcp;
   }
 }
 `;

@@ -39,6 +39,7 @@ export {
   type StatusInput,
   type StopResult,
 } from "./provider/provider.js";
+export { relatedWatch } from "./provider/related-watch.js";
 export { resourceTarget } from "./provider/resource-target.js";
 export { ProviderStartError } from "./provider/startup-checks.js";
 // watching objects outside a provider

@@ -1,7 +1,13 @@
-import { defineApi, type PermissionClaimDefinition } from "@kcp-mesh/sdk/api";
+import {
+  defineApi,
+  type PermissionClaimDefinition,
+  providerContentVerbs,
+  providerIdentityRules,
+  RUNTIME_CONTENT_VERBS,
+} from "@kcp-mesh/sdk/api";
 import { describe, expect, it } from "vitest";
 import widgetsApi, { Widget } from "../../testdata/widgets-api.js";
-import { buildProviderRole, providerContentVerbs, RUNTIME_CONTENT_VERBS } from "./rbac.js";
+import { buildProviderRole } from "./rbac.js";
 
 const api = (permissionClaims?: PermissionClaimDefinition[]) =>
   defineApi({
@@ -71,5 +77,9 @@ describe("provider role", () => {
       },
       { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
     ]);
+  });
+
+  it("gives, from an export name alone, the same rules without claims' verbs", () => {
+    expect(providerIdentityRules("widgets.example.io")).toEqual(rules(api()));
   });
 });

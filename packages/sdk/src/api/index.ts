@@ -49,6 +49,12 @@ export {
 } from "./kube-extensions.js";
 export { apiGroupProblem } from "./names.js";
 export {
+  type PolicyRule,
+  providerContentVerbs,
+  providerIdentityRules,
+  RUNTIME_CONTENT_VERBS,
+} from "./provider-identity.js";
+export {
   type AnyResource,
   defineResource,
   type PrinterColumn,

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { defineResource } from "../api/resource.js";
 import type { ReconcileContext } from "../controller/reconcile-types.js";
 import { createProvider, type Provider } from "./provider.js";
+import { relatedWatch } from "./related-watch.js";
 
 const Widget = defineResource({
   group: "widgets.example.io",
@@ -37,6 +38,17 @@ function register(make: () => Provider): Provider {
   // A handler with nothing to report returns nothing.
   make().reconcile(Widget, async () => undefined);
   make().reconcile(Widget, async () => ({ requeueAfter: 1000 }));
+  // A related watch on a zod resource gets typed items in `map`.
+  make().reconcile(Widget, async () => undefined, {
+    related: [
+      relatedWatch(Widget, (item) => {
+        if (item.valid) expectTypeOf(item.object.spec.size).toEqualTypeOf<"small" | "large">();
+        return [{ workspace: item.workspace, name: item.name }];
+      }),
+    ],
+  });
+  // @ts-expect-error map must return object references
+  relatedWatch(Widget, () => ["a-name"]);
   return provider;
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { RUNTIME_CONTENT_VERBS } from "../api/provider-identity.js";
 import { Backoff } from "../runtime/backoff.js";
 import { KubeApiError, type KubeClient, KubeTimeoutError } from "../transport/kube-client.js";
 import { KubeConfigError } from "../transport/kube-config.js";
@@ -17,9 +18,6 @@ export class ProviderStartError extends Error {
     super(message);
   }
 }
-
-/** The verbs the runtime uses on `apiexports/content`: caches (get, list, watch), status and finalizer patches. */
-const CONTENT_VERBS = ["get", "list", "watch", "patch"] as const;
 
 /** What {@link checkProviderSetup} reports while it retries a transient failure. */
 export type SetupProgress = (reason: string | undefined) => void;
@@ -162,7 +160,7 @@ async function checkContentVerbs(
   signal: AbortSignal,
 ): Promise<void> {
   const missing: string[] = [];
-  for (const verb of CONTENT_VERBS) {
+  for (const verb of RUNTIME_CONTENT_VERBS) {
     const review = await client
       .request<{ status?: { allowed?: boolean } }>({
         method: "POST",
@@ -192,7 +190,7 @@ async function checkContentVerbs(
   if (missing.length > 0) {
     throw new ProviderStartError(
       "Forbidden",
-      `the provider identity lacks ${missing.join(", ")} on apiexports/content "${exportName}" in workspace ${ws}; the runtime needs ${CONTENT_VERBS.join(", ")} (the ClusterRole "${exportName}:provider" that mesh-codegen generates grants them)`,
+      `the provider identity lacks ${missing.join(", ")} on apiexports/content "${exportName}" in workspace ${ws}; the runtime needs ${RUNTIME_CONTENT_VERBS.join(", ")} (the ClusterRole "${exportName}:provider" that mesh-codegen generates grants them)`,
     );
   }
 }

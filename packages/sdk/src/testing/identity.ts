@@ -1,17 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
+import type { PolicyRule } from "../api/provider-identity.js";
 import type { KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
 import { waitFor } from "../util/wait.js";
 import { apply } from "./workspaces.js";
-
-/** An RBAC policy rule. */
-export interface PolicyRule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-  resourceNames?: string[];
-}
 
 export interface IdentityOptions {
   /** Service account name. */

@@ -5,14 +5,16 @@
  * @packageDocumentation
  */
 
+export { type PolicyRule, providerIdentityRules } from "../api/provider-identity.js";
 export { type WaitOptions, waitFor } from "../util/wait.js";
 export { type BootstrapProviderOptions, type BootstrappedProvider, bootstrapProvider } from "./bootstrap.js";
 export {
-  createServiceAccountIdentity,
-  type Identity,
-  type IdentityOptions,
-  type PolicyRule,
-} from "./identity.js";
+  type KcpGlobalSetup,
+  type KcpGlobalSetupOptions,
+  kcpGlobalSetup,
+  type ProvidedKcp,
+} from "./global-setup.js";
+export { createServiceAccountIdentity, type Identity, type IdentityOptions } from "./identity.js";
 export {
   DEFAULT_KCP_VERSION,
   type EnsureKcpOptions,
@@ -49,6 +51,7 @@ export {
   type PermissionClaim,
   parseYamlObjects,
   resourcePath,
+  type WorkspaceLocation,
   type WorkspaceRef,
   waitForEndpointSliceUrls,
 } from "./workspaces.js";

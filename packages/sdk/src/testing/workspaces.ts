@@ -12,6 +12,11 @@ export interface WorkspaceRef {
   id: string;
 }
 
+/** Where kcp schedules a workspace: a label selector over its Shard objects (Workspace `spec.location`). */
+export interface WorkspaceLocation {
+  selector: { matchLabels: Record<string, string> };
+}
+
 interface WorkspaceObject extends KubeObject {
   spec?: { cluster?: string; type?: { name?: string; path?: string } };
   status?: { phase?: string };
@@ -23,11 +28,22 @@ interface WorkspaceObject extends KubeObject {
  *
  * @param rootClient a client for any workspace of the server with rights to create workspaces
  *   along the path (kcp's admin kubeconfig).
+ * @param options `type` and `location` apply to the last workspace of the path; `location` is kcp's
+ *   Workspace `spec.location` (which shard to schedule it on), e.g.
+ *   `{ selector: { matchLabels: { name: "shard-1" } } }` with `startShardedKcp`.
+ *
+ * @example
+ * ```ts
+ * const kcp = await startShardedKcp({ shards: 2 });
+ * const ws = await createWorkspace(kcp.admin(), "root:team-a", {
+ *   location: { selector: { matchLabels: { name: "shard-1" } } },
+ * });
+ * ```
  */
 export async function createWorkspace(
   rootClient: KubeClient,
   path: string,
-  options: WaitOptions & { type?: { name: string; path: string } } = {},
+  options: WaitOptions & { type?: { name: string; path: string }; location?: WorkspaceLocation } = {},
 ): Promise<WorkspaceRef> {
   const parts = path.split(":");
   if (
@@ -53,7 +69,12 @@ export async function createWorkspace(
             apiVersion: "tenancy.kcp.io/v1alpha1",
             kind: "Workspace",
             metadata: { name },
-            spec: last && options.type ? { type: options.type } : {},
+            spec: last
+              ? {
+                  ...(options.type && { type: options.type }),
+                  ...(options.location && { location: options.location }),
+                }
+              : {},
           },
         });
         break;
