@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
 import type { Logger } from "pino";
 import type { RuntimeMetrics } from "../observability/metrics.js";
 import { type ObjectRef, objectKey } from "../runtime/item.js";
@@ -11,11 +10,11 @@ import { TerminalError } from "./errors.js";
 import { EventRecorder } from "./events.js";
 import { addFinalizerPatch, removeFinalizerPatch } from "./finalizers.js";
 import type { ResourceCoordinates } from "./object-paths.js";
+import { ObjectWrites } from "./object-writes.js";
 import { conditionsAfter, errorOutcome } from "./outcome.js";
-import { WriteTracker } from "./read-your-writes.js";
 import type { CachedEntry, ReconcileContext, ReconcileResult } from "./reconcile-types.js";
-import { StatusWriter } from "./status-writer.js";
 import { type RetryBackoffOptions, WorkQueue } from "./work-queue.js";
+import { WorkerPool } from "./worker-pool.js";
 
 /** Options of a {@link Controller}: one resource, one handler. */
 export interface ControllerOptions<Obj extends KubeObject, Status> {
@@ -90,9 +89,9 @@ export class Controller<Obj extends KubeObject, Status> {
   readonly queue: WorkQueue<ObjectRef>;
   private readonly log: Logger;
   private readonly finalizer: string | undefined;
-  private readonly inFlight = new Map<string, { promise: Promise<void>; abort: AbortController }>();
-  /** The runtime's last write per key: the cache must show it before the next run. */
-  private readonly writes = new WriteTracker();
+  private readonly pool: WorkerPool<ObjectRef>;
+  /** Every write to consumers' objects, and what the next reconcile must wait to see. */
+  private readonly writes: ObjectWrites;
   private readonly events: EventRecorder;
   /** Keys whose invalid spec was already logged, per generation, so it is logged once. */
   private readonly reportedInvalid = new Map<string, string>();
@@ -102,15 +101,19 @@ export class Controller<Obj extends KubeObject, Status> {
    * reconcile woken meanwhile would see the old object and clean up twice.
    */
   private readonly finalizedAt = new Map<string, string>();
-  private workers: Promise<void>[] = [];
-  private running = false;
-  private readonly writers = new Map<string, StatusWriter>();
-  /** Status fields the last apply of each key set, to notice a field the handler stopped setting. */
-  private readonly writtenFields = new Map<string, string[]>();
 
   constructor(private readonly opts: ControllerOptions<Obj, Status>) {
     this.log = opts.logger.child({ controller: opts.name });
-    this.events = new EventRecorder(opts.fieldManager ?? `kcp-mesh/${opts.name}`, this.log);
+    const fieldManager = opts.fieldManager ?? `kcp-mesh/${opts.name}`;
+    this.events = new EventRecorder(fieldManager, this.log);
+    this.writes = new ObjectWrites({
+      resource: opts.resource,
+      fieldManager,
+      clientFor: opts.clientFor,
+      lookup: opts.lookup,
+      cacheWaitTimeoutMs: opts.cacheWaitTimeoutMs ?? 5_000,
+      log: this.log,
+    });
     this.finalizer = opts.finalize
       ? (opts.finalizerName ?? `${opts.resource.group}/${opts.name}`)
       : undefined;
@@ -129,6 +132,16 @@ export class Controller<Obj extends KubeObject, Status> {
             onRetry: (ws) => m.queueRetries.inc({ name: opts.name, workspace: ws }),
           }
         : {},
+    });
+    this.pool = new WorkerPool({
+      queue: this.queue,
+      id: objectKey,
+      run: (key, signal) => this.process(key, signal),
+      onBusy: (d) =>
+        d > 0
+          ? m?.activeWorkers.inc({ controller: opts.name })
+          : m?.activeWorkers.dec({ controller: opts.name }),
+      log: this.log,
     });
   }
 
@@ -152,7 +165,7 @@ export class Controller<Obj extends KubeObject, Status> {
    * that waits to see the runtime's own last write.
    */
   observed(key: ObjectRef): void {
-    this.writes.observed(objectKey(key));
+    this.writes.observed(key);
   }
 
   /** Forgets a disengaged workspace: queued work, backoff, write bookkeeping. */
@@ -161,17 +174,14 @@ export class Controller<Obj extends KubeObject, Status> {
     const prefix = `${workspace}/`;
     this.writes.forgetPrefix(prefix);
     this.events.forget(workspace);
-    for (const m of [this.reportedInvalid, this.writtenFields, this.finalizedAt]) {
+    for (const m of [this.reportedInvalid, this.finalizedAt]) {
       for (const k of m.keys()) if (k.startsWith(prefix)) m.delete(k);
     }
   }
 
   /** Starts the workers. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    const n = this.opts.concurrency ?? 10;
-    this.workers = Array.from({ length: n }, () => this.work());
+    this.pool.start(this.opts.concurrency ?? 10);
   }
 
   /**
@@ -181,77 +191,14 @@ export class Controller<Obj extends KubeObject, Status> {
    * `stuck`, not waited for.
    */
   async shutdown(timeoutMs = 30_000, graceMs = 5_000): Promise<ShutdownResult> {
-    this.queue.shutDown();
-    if (this.inFlight.size > 0) {
-      this.log.info({ running: this.inFlight.size, timeoutMs }, "waiting for running reconciles to finish");
-      if (
-        !(await settledWithin(
-          [...this.inFlight.values()].map((r) => r.promise),
-          timeoutMs,
-        ))
-      ) {
-        this.log.warn({ running: this.inFlight.size }, "drain timeout passed: aborting running reconciles");
-        for (const r of this.inFlight.values()) r.abort.abort(new Error("provider shutting down"));
-        await settledWithin(
-          [...this.inFlight.values()].map((r) => r.promise),
-          graceMs,
-        );
-      }
-    }
-    const stuck = [...this.inFlight.keys()];
+    const stuck = await this.pool.drain(timeoutMs, graceMs);
     if (stuck.length > 0) {
       this.log.error(
         { stuck, graceMs },
         `${stuck.length} reconcile(s) still running after the drain timeout and the grace: their handlers ignore ctx.signal`,
       );
-    } else {
-      await Promise.all(this.workers);
     }
-    this.running = false;
     return { stuck };
-  }
-
-  private async work(): Promise<void> {
-    for (;;) {
-      const key = await this.queue.get();
-      if (key === undefined) return;
-      const id = objectKey(key);
-      const abort = new AbortController();
-      const promise = this.process(key, abort.signal);
-      this.inFlight.set(id, { promise, abort });
-      this.opts.metrics?.activeWorkers.inc({ controller: this.opts.name });
-      await promise;
-      this.opts.metrics?.activeWorkers.dec({ controller: this.opts.name });
-      this.inFlight.delete(id);
-      this.queue.done(key);
-    }
-  }
-
-  private writer(endpoint: string): StatusWriter {
-    let w = this.writers.get(endpoint);
-    if (!w) {
-      w = new StatusWriter(
-        this.opts.clientFor(endpoint),
-        this.opts.resource,
-        this.opts.fieldManager ?? `kcp-mesh/${this.opts.name}`,
-      );
-      this.writers.set(endpoint, w);
-    }
-    return w;
-  }
-
-  /** Waits (bounded) until the cache holds at least the runtime's last written version of a key. */
-  private freshEntry(key: ObjectRef): Promise<CachedEntry | undefined> {
-    return this.writes.fresh(
-      objectKey(key),
-      () => this.opts.lookup(key),
-      this.opts.cacheWaitTimeoutMs ?? 5_000,
-      (want) =>
-        this.log.warn(
-          { workspace: key.workspace, namespace: key.namespace, name: key.name, want },
-          "cache did not catch up with the last status write in time",
-        ),
-    );
   }
 
   private async process(key: ObjectRef, signal: AbortSignal): Promise<void> {
@@ -271,14 +218,13 @@ export class Controller<Obj extends KubeObject, Status> {
       this.queue.forget(key);
       return;
     }
-    const entry = await this.freshEntry(key);
+    const entry = await this.writes.fresh(key);
     if (!entry) {
       // Deleted (and no finalizer of ours held it): nothing left to do.
       this.queue.forget(key);
       this.writes.forget(id);
       this.reportedInvalid.delete(id);
       this.finalizedAt.delete(id);
-      this.writtenFields.delete(id);
       return;
     }
     const start = process.hrtime.bigint();
@@ -320,14 +266,13 @@ export class Controller<Obj extends KubeObject, Status> {
       }
       if (this.finalizer && !obj.metadata.finalizers?.includes(this.finalizer)) {
         const finalizer = this.finalizer;
-        const patched = await this.writer(entry.endpoint).patchWithRetry(
+        const patched = await this.writes.patch(
           key,
-          obj,
+          entry,
           (o) => addFinalizerPatch(o.metadata, finalizer),
           signal,
         );
         if (!patched) return;
-        this.noteWrite(id, patched);
       }
       const out = (await this.opts.handler(obj as Obj, ctx)) ?? {};
       if (signal.aborted) {
@@ -352,7 +297,7 @@ export class Controller<Obj extends KubeObject, Status> {
         );
       }
       if (out.status !== undefined || conditions.length > 0)
-        await this.applyStatus(key, entry, status, signal);
+        await this.writes.applyStatus(key, entry, status, signal);
       this.queue.forget(key);
       if (out.requeueAfter !== undefined && out.requeueAfter > 0) {
         result = "requeue_after";
@@ -398,7 +343,7 @@ export class Controller<Obj extends KubeObject, Status> {
       );
     try {
       if (this.opts.readyCondition !== false) {
-        await this.reportConditions(
+        await this.writes.reportConditions(
           key,
           entry,
           this.conditionsFor(entry.object, undefined, undefined, out.ready),
@@ -431,10 +376,10 @@ export class Controller<Obj extends KubeObject, Status> {
       if (ctx.signal.aborted) return;
       const handlerStatus = (out.status ?? {}) as Record<string, unknown>;
       const conditions = this.conditionsFor(entry.object, handlerStatus.conditions, undefined, ready);
-      await this.applyStatus(key, entry, { ...handlerStatus, conditions }, ctx.signal);
+      await this.writes.applyStatus(key, entry, { ...handlerStatus, conditions }, ctx.signal);
       return;
     }
-    await this.reportConditions(
+    await this.writes.reportConditions(
       key,
       entry,
       this.conditionsFor(entry.object, undefined, undefined, ready),
@@ -454,15 +399,9 @@ export class Controller<Obj extends KubeObject, Status> {
     // Same retry rules as reconcile: an error propagates to handleError and backs off.
     await this.opts.finalize!(entry.object as Obj, ctx);
     if (ctx.signal.aborted) return;
-    const written = await this.writer(entry.endpoint).patchWithRetry(
-      key,
-      entry.object,
-      (o) => removeFinalizerPatch(o.metadata, finalizer),
-      ctx.signal,
-    );
+    await this.writes.patch(key, entry, (o) => removeFinalizerPatch(o.metadata, finalizer), ctx.signal);
     // A reconcile woken before the cache shows this write must not run the cleanup again.
     this.finalizedAt.set(id, seen);
-    if (written) this.noteWrite(id, written);
     ctx.log.info("cleanup done, finalizer removed");
   }
 
@@ -482,61 +421,4 @@ export class Controller<Obj extends KubeObject, Status> {
       this.opts.readyCondition !== false,
     );
   }
-
-  /**
-   * Writes the handler's status as the runtime's whole status. Skipped when every field already
-   * has that value and no field the runtime wrote before is left to remove, so a resync writes
-   * nothing and causes no watch event.
-   */
-  private async applyStatus(
-    key: ObjectRef,
-    entry: CachedEntry,
-    status: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const id = objectKey(key);
-    const current = (entry.object.status ?? {}) as Record<string, unknown>;
-    const keys = Object.keys(status);
-    const owned = this.writtenFields.get(id);
-    const extra = Object.keys(current).filter((k) => !keys.includes(k));
-    // After a restart nothing says whether the extra fields are the runtime's: the writer looks.
-    const nothingToRemove =
-      extra.length === 0 || (owned !== undefined && !extra.some((k) => owned.includes(k)));
-    if (nothingToRemove && keys.every((k) => isDeepStrictEqual(current[k], status[k]))) return;
-    const written = await this.writer(entry.endpoint).applyStatus(key, status, {
-      signal,
-      current: entry.object,
-      ...(owned && { owned }),
-    });
-    this.writtenFields.set(id, keys);
-    if (written) this.noteWrite(id, written);
-  }
-
-  /** Reports a condition change alone, leaving the rest of the status as it is. */
-  private async reportConditions(
-    key: ObjectRef,
-    entry: CachedEntry,
-    conditions: Condition[],
-    signal: AbortSignal,
-  ): Promise<void> {
-    const current = (entry.object.status as { conditions?: Condition[] } | undefined)?.conditions;
-    if (isDeepStrictEqual(current ?? [], conditions)) return;
-    const written = await this.writer(entry.endpoint).mergeStatus(key, { conditions }, signal);
-    if (written) this.noteWrite(objectKey(key), written);
-  }
-
-  private noteWrite(id: string, written: KubeObject): void {
-    this.writes.wrote(id, written.metadata.resourceVersion);
-  }
-}
-
-/** Whether all promises settle within `ms`. */
-async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<false>((r) => {
-    timer = setTimeout(() => r(false), ms);
-  });
-  const result = await Promise.race([Promise.allSettled(promises).then(() => true as const), timedOut]);
-  clearTimeout(timer);
-  return result;
 }
