@@ -77,3 +77,12 @@ export function deepFreeze<V>(value: V): V {
   }
   return value;
 }
+
+/**
+ * The item of an event, without the event's fields: what caches keep. Keeping the event itself
+ * would keep its `old` (the previous version of the object) alive for as long as the entry.
+ */
+export function itemOf<T>(ev: Item<T> & { type?: unknown; initial?: unknown; old?: unknown }): Item<T> {
+  const { type: _t, initial: _i, old: _o, ...item } = ev;
+  return Object.freeze(item) as Item<T>;
+}

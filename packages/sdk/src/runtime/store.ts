@@ -1,7 +1,7 @@
 import type { Observable, Subscription } from "rxjs";
 import type { KubeObject } from "../util/objects.js";
 import { isObjectEvent, type WatchEvent } from "./events.js";
-import { type Item, objectKey } from "./item.js";
+import { type Item, itemOf, objectKey } from "./item.js";
 
 /** A custom index: the values an item is filed under (e.g. an owner's name, a label's value). */
 export type IndexFunction<T> = (item: Item<T>) => readonly string[];
@@ -51,11 +51,11 @@ export class Store<T = KubeObject, I extends string = string> {
       const buffer = this.buffers.get(ev.endpoint);
       if (!ev.initial || !buffer) {
         if (ev.type === "deleted") this.remove(ev.key);
-        else this.upsert(stripEvent(ev));
+        else this.upsert(itemOf(ev));
       }
       if (buffer) {
         if (ev.type === "deleted") buffer.delete(ev.key);
-        else buffer.set(ev.key, stripEvent(ev));
+        else buffer.set(ev.key, itemOf(ev));
       }
       return;
     }
@@ -226,12 +226,6 @@ export class Store<T = KubeObject, I extends string = string> {
       for (const v of safeIndex(fn, item)) del(this.custom.get(name)!, v, item.key);
     }
   }
-}
-
-function stripEvent<T>(ev: Item<T> & { type?: unknown; initial?: unknown; old?: unknown }): Item<T> {
-  // Cache the item, not the event: the event's `old` would keep the previous version alive.
-  const { type: _t, initial: _i, old: _o, ...item } = ev;
-  return Object.freeze(item) as Item<T>;
 }
 
 function safeIndex<T>(fn: IndexFunction<T>, item: Item<T>): readonly string[] {

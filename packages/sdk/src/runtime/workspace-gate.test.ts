@@ -127,4 +127,29 @@ describe("WorkspaceGate", () => {
     );
     expect(out).toEqual(["engaged ws1", "terminating ws1", "added ws1//a"]);
   });
+
+  it("holds items, not events: the version before a modification is not kept alive", () => {
+    const released: ObjectEvent[] = [];
+    const gate = new WorkspaceGate<KubeObject>({
+      endpoint: EP,
+      exportName: "widgets",
+      emit: (e: WatchEvent) => {
+        if ("key" in e && e.type === "deleted") released.push(e);
+      },
+      relist: () => {},
+    });
+    gate.onBindingEvent({ type: "init-start", endpoint: EP });
+    gate.onBindingEvent(binding("added", "ws1", "Bound"));
+    gate.onBindingEvent({ type: "init-done", endpoint: EP });
+    const v1 = item("added", "ws1", "a", { spec: { v: 1 } });
+    gate.onObjectEvent(v1);
+    gate.onObjectEvent({ ...item("modified", "ws1", "a", { spec: { v: 2 } }), old: v1 });
+    gate.onBindingEvent(binding("deleted", "ws1", "Bound"));
+    expect(released).toHaveLength(1);
+    const last = released[0]!;
+    expect(last.object.spec).toEqual({ v: 2 });
+    // What the gate held is the item alone: no event fields, no reference to version 1.
+    expect(Object.keys(last.old!).sort()).not.toContain("old");
+    expect(JSON.stringify(last.old)).not.toContain('"v":1');
+  });
 });

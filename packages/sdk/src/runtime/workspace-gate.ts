@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { KubeObject } from "../util/objects.js";
 import { isObjectEvent, type ObjectEvent, type WatchEvent } from "./events.js";
-import type { Item } from "./item.js";
+import { type Item, itemOf } from "./item.js";
 
 /** The APIBinding fields the gate reads. */
 interface BindingObject extends KubeObject {
@@ -80,7 +80,7 @@ export class WorkspaceGate<T> {
         items = new Map();
         this.held.set(ev.workspace, items);
       }
-      items.set(ev.key, ev);
+      items.set(ev.key, itemOf(ev));
     }
     if (this.engaged.has(ev.workspace)) this.options.emit(ev);
   }
@@ -168,7 +168,7 @@ export class WorkspaceGate<T> {
       return;
     }
     for (const item of this.held.get(ws)?.values() ?? []) {
-      const ev: ObjectEvent<T> = { ...stripItem(item), type: "added", initial: false };
+      const ev: ObjectEvent<T> = { ...item, type: "added", initial: false };
       this.options.emit(ev);
     }
   }
@@ -176,10 +176,10 @@ export class WorkspaceGate<T> {
   private disengage(ws: string): void {
     for (const item of this.held.get(ws)?.values() ?? []) {
       const ev: ObjectEvent<T> = {
-        ...stripItem(item),
+        ...item,
         type: "deleted",
         initial: false,
-        old: stripItem(item),
+        old: item,
       };
       this.options.emit(ev);
     }
@@ -190,9 +190,4 @@ export class WorkspaceGate<T> {
       this.options.logger?.info({ workspace: ws }, "workspace disengaged; its objects are released");
     this.options.emit({ type: "disengaged", workspace: ws, endpoint: this.options.endpoint });
   }
-}
-
-function stripItem<T>(item: Item<T> & { type?: unknown; initial?: unknown; old?: unknown }): Item<T> {
-  const { type: _t, initial: _i, old: _o, ...rest } = item;
-  return rest as Item<T>;
 }
