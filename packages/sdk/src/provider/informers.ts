@@ -26,6 +26,8 @@ export class Informer {
   owner: Registration | undefined;
   /** Registrations that reconcile some of their objects when this resource changes. */
   readonly relatedOf: { reg: Registration; map: (item: Item<unknown>) => ObjectRef[] }[] = [];
+  /** Per endpoint, objects a (re)list found gone: reconciled (to forget them) once the list is in. */
+  private readonly goneDuringList = new Map<string, ObjectRef[]>();
 
   constructor(public target: WatchTarget<unknown>) {}
 
@@ -35,10 +37,21 @@ export class Informer {
 
   /** Routes one event: into the store, then to the owner's queue and the related mappers. */
   route(ev: WatchEvent<unknown>, workspaces: WorkspaceStates<Informer>): void {
+    // A (re)list reaches the store in one swap at its init-done: a reconcile started by one of its
+    // events would read the cache as it was before the list (or find nothing), so the owner
+    // reconciles the listed objects from the store at init-done instead, once each.
+    const listing = isObjectEvent(ev) && ev.initial && this.store.listing(ev.endpoint);
     this.store.apply(ev);
     if (isObjectEvent(ev)) {
       const owner = this.owner;
-      if (owner) {
+      if (owner && listing) {
+        owner.controller.observed(keyOf(ev));
+        if (ev.type === "deleted") {
+          const gone = this.goneDuringList.get(ev.endpoint) ?? [];
+          gone.push(keyOf(ev));
+          this.goneDuringList.set(ev.endpoint, gone);
+        }
+      } else if (owner) {
         const key = keyOf(ev);
         owner.controller.observed(key);
         // A status-only change (most often the runtime's own write) does not reconcile again,
@@ -54,12 +67,13 @@ export class Informer {
       }
       for (const r of this.relatedOf) for (const key of r.map(ev)) r.reg.controller.enqueueRelated(key);
     } else if (ev.type === "init-done") {
-      // A (re)list reaches the store only now, in one swap: objects whose events came during
-      // the list were not there yet when their reconcile looked, so reconcile them all now.
+      const gone = this.goneDuringList.get(ev.endpoint) ?? [];
+      this.goneDuringList.delete(ev.endpoint);
       if (!this.owner) return;
       for (const item of this.store.list()) {
         if (item.endpoint === ev.endpoint) this.owner.controller.enqueue(keyOf(item));
       }
+      for (const key of gone) this.owner.controller.enqueue(key);
     } else if (ev.type === "engaged" || ev.type === "terminating") {
       workspaces.engage(this, ev.workspace, ev.type === "engaged" ? "active" : "terminating");
     } else if (ev.type === "disengaged") {

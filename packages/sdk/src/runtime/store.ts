@@ -92,6 +92,14 @@ export class Store<T = KubeObject, I extends string = string> {
     }
   }
 
+  /**
+   * Whether a (re)list of the endpoint is being buffered: its objects reach {@link get} and
+   * {@link list} only at its `init-done`, all at once.
+   */
+  listing(endpoint: string): boolean {
+    return this.buffers.has(endpoint);
+  }
+
   /** One object, or `undefined`. */
   get(ref: { workspace: string; namespace?: string | undefined; name: string }): Item<T> | undefined {
     return this.items.get(objectKey(ref));

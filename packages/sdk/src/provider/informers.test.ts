@@ -1,0 +1,69 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import type { ObjectEvent } from "../runtime/events.js";
+import { decodeItem } from "../runtime/item.js";
+import type { WatchTarget } from "../runtime/target.js";
+import type { KubeObject } from "../util/objects.js";
+import { Informer, type Registration } from "./informers.js";
+import { WorkspaceStates } from "./workspace-states.js";
+
+const EP = "https://vw/ep";
+const target: WatchTarget = { group: "example.io", version: "v1", plural: "widgets", namespaced: false };
+const ev = (type: ObjectEvent["type"], name: string, initial: boolean, rv = "1"): ObjectEvent<unknown> => ({
+  ...decodeItem(
+    target,
+    { metadata: { name, resourceVersion: rv, annotations: { "kcp.io/cluster": "ws1" } } } as KubeObject,
+    EP,
+  ),
+  type,
+  initial,
+});
+
+function setup() {
+  const enqueued: string[] = [];
+  const controller = {
+    observed: () => {},
+    enqueue: (k: { name: string }) => enqueued.push(k.name),
+    enqueueRelated: () => {},
+  };
+  const inf = new Informer(target);
+  inf.owner = { controller, reconcileOnStatusChange: false } as unknown as Registration;
+  const states = new WorkspaceStates<Informer>({
+    logger: pino({ level: "silent" }),
+    onCount: () => {},
+    onLeave: () => {},
+  });
+  return { inf, enqueued, route: (e: Parameters<Informer["route"]>[0]) => inf.route(e, states) };
+}
+
+describe("Informer", () => {
+  it("reconciles a list's objects once, from the store, when the list is in", () => {
+    const { inf, enqueued, route } = setup();
+    route({ type: "init-start", endpoint: EP });
+    route(ev("added", "a", true));
+    route(ev("added", "b", true));
+    // Nothing yet: the store shows the list only at init-done, a reconcile now would find nothing.
+    expect(enqueued).toEqual([]);
+    expect(inf.store.get({ workspace: "ws1", name: "a" })).toBeUndefined();
+    route({ type: "init-done", endpoint: EP });
+    expect(enqueued.sort()).toEqual(["a", "b"]);
+    // A watch event afterwards reconciles at once.
+    route(ev("modified", "a", false, "2"));
+    expect(enqueued).toHaveLength(3);
+  });
+
+  it("reconciles, after a relist, the objects that vanished during it (so their state is forgotten)", () => {
+    const { enqueued, route } = setup();
+    route({ type: "init-start", endpoint: EP });
+    route(ev("added", "a", true));
+    route(ev("added", "b", true));
+    route({ type: "init-done", endpoint: EP });
+    enqueued.length = 0;
+    route({ type: "init-start", endpoint: EP });
+    route(ev("modified", "a", true, "3"));
+    route(ev("deleted", "b", true));
+    expect(enqueued).toEqual([]);
+    route({ type: "init-done", endpoint: EP });
+    expect(enqueued.sort()).toEqual(["a", "b"]);
+  });
+});
