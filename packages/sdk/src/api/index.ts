@@ -48,6 +48,13 @@ export {
   zod3ExtensionsOf,
 } from "./kube-extensions.js";
 export { apiGroupProblem } from "./names.js";
+export type {
+  MarketplaceContact,
+  MarketplaceImage,
+  MarketplaceLink,
+  PortalContent,
+  ProviderIcon,
+} from "./provider-info.js";
 export {
   type PolicyRule,
   providerContentVerbs,
