@@ -79,6 +79,7 @@ describe("publishing the database example to the Platform Mesh Marketplace", () 
     return workspace ? c.forWorkspace(workspace) : c;
   };
   let providerPath: string;
+  let systemPath: string;
   let providerKubeconfig: string;
   let asProvider: KubeClient;
   let first: ProviderWorkspaceBootstrap;
@@ -89,6 +90,7 @@ describe("publishing the database example to the Platform Mesh Marketplace", () 
     // Platform Mesh's side, done by its operator with the admin kubeconfig: the ui.platform-mesh.io
     // API, and a provider workspace that binds it (as Platform Mesh's provider workspace type does).
     const system = await createWorkspace(root, `${base}:platform-mesh-system`);
+    systemPath = system.path;
     await apply(root.forWorkspace(system.path), readFileSync(FIXTURES, "utf8"));
     const provider = await createWorkspace(root, `${base}:providers:database`);
     providerPath = provider.path;
@@ -237,7 +239,21 @@ describe("publishing the database example to the Platform Mesh Marketplace", () 
     expect(await status(consumerInProvider.get("/api/v1/namespaces/default/secrets"))).toBe(403);
     expect(await status(consumerInProvider.get("/apis/rbac.authorization.k8s.io/v1/clusterroles"))).toBe(403);
 
-    // 3. Bind it as the consumer, accepting the claims the export asks for (the bind grant).
+    // 3. Bind it as the consumer, accepting the claims the export asks for. It is the bind grant
+    // that lets them: kcp refuses their binding of an export that grants them nothing.
+    const ungranted = await apply(asConsumer, [
+      {
+        apiVersion: "apis.kcp.io/v1alpha2",
+        kind: "APIBinding",
+        metadata: { name: "ungranted" },
+        spec: { reference: { export: { path: systemPath, name: "ui.platform-mesh.io" } } },
+      },
+    ]).then(
+      () => "bound",
+      (e: Error) => e.message,
+    );
+    expect(ungranted).toContain(`403 Forbidden`);
+    expect(ungranted).toContain(`no permission to bind to export ${systemPath}:ui.platform-mesh.io`);
     await bindExport(
       asConsumer,
       { path: providerPath, name: apiExport!.metadata.name! },
