@@ -48,6 +48,12 @@ export {
   zod3ExtensionsOf,
 } from "./kube-extensions.js";
 export { apiGroupProblem } from "./names.js";
+export {
+  type PolicyRule,
+  providerContentVerbs,
+  providerIdentityRules,
+  RUNTIME_CONTENT_VERBS,
+} from "./provider-identity.js";
 export type {
   MarketplaceContact,
   MarketplaceImage,
@@ -55,12 +61,6 @@ export type {
   PortalContent,
   ProviderIcon,
 } from "./provider-info.js";
-export {
-  type PolicyRule,
-  providerContentVerbs,
-  providerIdentityRules,
-  RUNTIME_CONTENT_VERBS,
-} from "./provider-identity.js";
 export {
   type AnyResource,
   defineResource,
