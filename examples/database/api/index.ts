@@ -53,14 +53,56 @@ export const SECRETS_CLAIM = {
  */
 export const EVENTS_CLAIM = { group: "", resource: "events", verbs: ["create"] } as const;
 
+// An SVG icon inline, for the portal's light and dark themes (Platform Mesh requires both).
+const icon = (fill: string) =>
+  `data:image/svg+xml;base64,${Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><ellipse cx="12" cy="5" rx="8" ry="3" fill="${fill}"/><path d="M4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5" fill="none" stroke="${fill}" stroke-width="2"/></svg>`,
+  ).toString("base64")}`;
+
 export default defineApi({
   name: "databases.examples.kcp-mesh.io",
   resources: [Database],
   permissionClaims: [SECRETS_CLAIM, EVENTS_CLAIM],
+  // What the Platform Mesh Marketplace shows (ProviderMetadata) and the portal loads (ContentConfiguration).
   provider: {
     displayName: "Database",
     description:
       "A small key-value database per object, with its connection details in a Secret in your namespace.",
-    contacts: [{ displayName: "kcp-mesh examples", email: "examples@kcp-mesh.io", role: ["Maintainer"] }],
+    tags: ["database", "key-value", "example"],
+    contacts: [
+      { displayName: "kcp-mesh examples", email: "examples@kcp-mesh.io", role: ["Maintainer"] },
+      { displayName: "kcp-mesh support", email: "support@kcp-mesh.io", role: ["Support"] },
+    ],
+    documentation: [
+      { displayName: "Database example", url: "https://kcp-mesh.io/examples/database", main: true },
+    ],
+    links: [{ displayName: "Source", url: "https://kcp-mesh.io/examples/database/source", main: true }],
+    preferredSupportChannels: [
+      { displayName: "Issues", url: "https://kcp-mesh.io/examples/database/issues" },
+    ],
+    icon: { light: { data: icon("#1f4e79") }, dark: { data: icon("#9cc3e6") } },
+    contentConfiguration: {
+      entity: "core_platform-mesh_io_account",
+      inline: {
+        content: {
+          name: "databases",
+          luigiConfigFragment: {
+            data: {
+              nodes: [
+                {
+                  pathSegment: "databases",
+                  label: "Databases",
+                  entityType: "main.core_platform-mesh_io_account",
+                  icon: "database",
+                  order: 900,
+                  url: "https://portal.kcp-mesh.io/databases/index.html",
+                  context: { accountId: ":core_platform-mesh_io_accountId" },
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
   },
 });

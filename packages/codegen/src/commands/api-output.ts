@@ -15,6 +15,8 @@ export interface ApiOutputOptions {
   exportName?: string;
   apiExportVersion?: string;
   allowBreaking?: boolean;
+  /** `--bind-group`: groups the `<export>:bind` role is bound to. */
+  bindGroups?: string[];
 }
 
 /** What the output directory and the lock file should hold for an API module. */
@@ -46,6 +48,7 @@ export async function apiOutput(options: ApiOutputOptions): Promise<ApiOutput> {
     ...(lock && { lock }),
     allowBreaking: options.allowBreaking ?? false,
     source,
+    ...(options.bindGroups?.length && { bindGroups: options.bindGroups }),
   });
   const files = { ...result.files };
   const lockText = renderLock(result.lock);
@@ -72,6 +75,7 @@ export function parseApiCommandArgs(
       lock: { type: "string" },
       export: { type: "string" },
       "apiexport-version": { type: "string" },
+      "bind-group": { type: "string", multiple: true },
       ...(command === "generate" && { "allow-breaking": { type: "boolean" as const } }),
       help: { type: "boolean", short: "h" },
     },
@@ -90,5 +94,6 @@ export function parseApiCommandArgs(
     ...(exportName && { exportName }),
     ...(apiExportVersion && { apiExportVersion }),
     allowBreaking: values["allow-breaking"] === true,
+    ...(values["bind-group"]?.length && { bindGroups: values["bind-group"] }),
   };
 }

@@ -15,6 +15,7 @@ Options:
   --lock <file>                 lock file (default: <dir>/mesh-codegen.lock)
   --export <name>               the module export holding the API (default: the default export)
   --apiexport-version <v>       v1alpha2 (default) or v1alpha1
+  --bind-group <group>          as for generate (repeatable): the same groups as deploy/ was generated with
   -h, --help                    show this help
 `;
 

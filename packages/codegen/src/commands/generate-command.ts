@@ -12,7 +12,9 @@ and writes into <dir>:
   apiexport.yaml                           the APIExport
   rbac-provider.yaml                       ClusterRole <export>:provider for the provider's identity
   rbac-bind.yaml                           ClusterRole <export>:bind for consumers that bind the export
+                                           (and its ClusterRoleBinding with --bind-group)
   providermetadata.yaml                    Platform Mesh ProviderMetadata (when the API has provider info)
+  contentconfiguration.yaml                Platform Mesh ContentConfiguration (provider.contentConfiguration)
   mesh-codegen.lock                        every published schema name and version schema (commit it)
 
 Fails, naming resource, version and field, when a construct has no Kubernetes form or when a change
@@ -24,6 +26,11 @@ Options:
   --export <name>               the module export holding the API (default: the default export)
   --apiexport-version <v>       v1alpha2 (default) or v1alpha1 for kcp older than 0.28
   --allow-breaking              accept breaking changes to published versions (before anyone uses them)
+  --bind-group <group>          bind the <export>:bind role to this group (repeatable), such as
+                                system:authenticated: everyone in it may bind the export into a
+                                workspace of theirs and, with provider info, read the export and the
+                                Marketplace objects of the provider workspace; nothing else
+                                (no consumer's objects, no provider secrets). Default: bound to nobody
   -h, --help                    show this help
 `;
 

@@ -86,14 +86,12 @@ describe("generate", () => {
     expect(exp.permissionClaims).toEqual([
       { group: "", resource: "secrets", verbs: ["get", "create", "update"] },
     ]);
-    expect(objects[3]!.rules).toEqual([
-      {
-        apiGroups: ["apis.kcp.io"],
-        resources: ["apiexports"],
-        resourceNames: ["widgets.example.io"],
-        verbs: ["bind"],
-      },
-    ]);
+    expect((objects[3]!.rules as unknown[])[0]).toEqual({
+      apiGroups: ["apis.kcp.io"],
+      resources: ["apiexports"],
+      resourceNames: ["widgets.example.io"],
+      verbs: ["bind"],
+    });
   });
 
   it("writes the v1alpha1 APIExport for older kcp", () => {

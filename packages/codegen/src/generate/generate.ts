@@ -4,6 +4,10 @@ import { emptyLock, type LockFile, renderLock } from "../lock/lock-file.js";
 import { GENERATED_HEADER, toYaml } from "../output/yaml.js";
 import { CodegenError, type Problem, ProblemSink } from "../problems.js";
 import { type ApiExportVersion, buildApiExport } from "./api-export.js";
+import { buildBindGroupBinding, checkBindGroups } from "./bind-group.js";
+import { buildContentConfiguration } from "./content-configuration.js";
+import { withContentForLabel } from "./content-for.js";
+import { checkProviderInfo } from "./marketplace-checks.js";
 import { buildProviderMetadata } from "./provider-metadata.js";
 import { buildBindRole, buildProviderRole } from "./rbac.js";
 import { buildResourceSchema, type GeneratedResourceSchema } from "./resource-schema.js";
@@ -18,6 +22,11 @@ export interface GenerateOptions {
   allowBreaking?: boolean;
   /** Where the API came from, for the header of the files (keep it machine-independent). */
   source?: string;
+  /**
+   * Groups to bind the `<export>:bind` role to (`--bind-group`), such as `system:authenticated`:
+   * everyone in them may bind the export (and read its Marketplace objects). Default: nobody.
+   */
+  bindGroups?: readonly string[];
 }
 
 /** The generated files (file name → content) and the updated lock file. */
@@ -26,7 +35,7 @@ export interface GenerateResult {
   lock: LockFile;
   /** Warnings (errors throw). */
   warnings: Problem[];
-  /** The objects, in apply order: schemas, export, roles, provider metadata. */
+  /** The objects, in apply order: schemas, export, roles (and the bind group's binding), provider metadata, content configuration. */
   objects: Record<string, unknown>[];
 }
 
@@ -68,6 +77,8 @@ export function generate(api: ApiDefinition, options: GenerateOptions = {}): Gen
       );
     }
   }
+  if (api.provider) checkProviderInfo({ ...api, provider: api.provider }, sinkFor(`API ${api.name}`));
+  checkBindGroups(options.bindGroups ?? [], sinkFor(`API ${api.name}`));
   const problems = sinks.flatMap((s) => s.problems);
   if (problems.some((p) => p.severity === "error")) throw new CodegenError(problems);
 
@@ -79,10 +90,23 @@ export function generate(api: ApiDefinition, options: GenerateOptions = {}): Gen
     objects.push(...objs);
   };
   for (const s of schemas) put(`apiresourceschema-${s.resource.plural}.${s.resource.group}.yaml`, [s.object]);
-  put("apiexport.yaml", [buildApiExport(api, schemas, options.apiExportVersion ?? "v1alpha2")]);
+  const apiExport = buildApiExport(api, schemas, options.apiExportVersion ?? "v1alpha2");
+  put("apiexport.yaml", [withContentForLabel(api, apiExport)]);
   put("rbac-provider.yaml", [buildProviderRole(api)]);
-  put("rbac-bind.yaml", [buildBindRole(api)]);
-  if (api.provider) put("providermetadata.yaml", [buildProviderMetadata({ ...api, provider: api.provider })]);
+  const bindGroups = options.bindGroups ?? [];
+  put("rbac-bind.yaml", [
+    buildBindRole(api),
+    ...(bindGroups.length ? [buildBindGroupBinding(api, bindGroups)] : []),
+  ]);
+  if (api.provider) {
+    const withProvider = { ...api, provider: api.provider };
+    put("providermetadata.yaml", [buildProviderMetadata(withProvider)]);
+    const content = api.provider.contentConfiguration;
+    if (content)
+      put("contentconfiguration.yaml", [
+        buildContentConfiguration({ ...api, provider: { ...api.provider, contentConfiguration: content } }),
+      ]);
+  }
   return { files, lock, warnings: problems, objects };
 }
 

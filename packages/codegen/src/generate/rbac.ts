@@ -24,7 +24,15 @@ export function buildProviderRole(api: ApiDefinition): Record<string, unknown> {
 
 /**
  * The ClusterRole consumers need in the provider workspace to bind the export. Bind it to the users
- * or groups allowed to consume the API (for example the group `system:authenticated`).
+ * or groups allowed to consume the API (for example the group `system:authenticated`, with
+ * `mesh-codegen generate --bind-group`).
+ *
+ * With provider info (a Marketplace listing) it also lets them do what Platform Mesh's Marketplace
+ * does before it binds: find the export, the ProviderMetadata and the ContentConfiguration by their
+ * `content-for` label and read them (the export's `status.identityHash` and permission claims).
+ * These reads cover every APIExport, ProviderMetadata and ContentConfiguration of the provider
+ * workspace, which normally holds only this provider's; nothing else (no Secrets, no RBAC, no
+ * consumer's objects).
  */
 export function buildBindRole(api: ApiDefinition): Record<string, unknown> {
   return {
@@ -33,6 +41,21 @@ export function buildBindRole(api: ApiDefinition): Record<string, unknown> {
     metadata: { name: roleNames(api.name).bind },
     rules: [
       { apiGroups: ["apis.kcp.io"], resources: ["apiexports"], resourceNames: [api.name], verbs: ["bind"] },
+      ...(api.provider
+        ? [
+            // kcp lets a user of another workspace read here only with verb `access` on `/`
+            // (pkg/authorization/workspace_content_authorizer.go); by itself it allows no object.
+            { nonResourceURLs: ["/"], verbs: ["access"] },
+            // The Marketplace finds the export by its content-for label: a list, which RBAC cannot
+            // limit by name.
+            { apiGroups: ["apis.kcp.io"], resources: ["apiexports"], verbs: ["get", "list", "watch"] },
+            {
+              apiGroups: ["ui.platform-mesh.io"],
+              resources: ["providermetadatas", "contentconfigurations"],
+              verbs: ["get", "list", "watch"],
+            },
+          ]
+        : []),
     ],
   };
 }

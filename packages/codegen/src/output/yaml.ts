@@ -36,7 +36,11 @@ export function toSafeYaml(value: unknown): string {
   const doc = new Document(value, { aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_key, node: Scalar) {
-      if (typeof node.value === "string" && isAmbiguousScalar(node.value)) node.type = "QUOTE_DOUBLE";
+      if (typeof node.value !== "string") return;
+      // A block literal is a string to every reader and keeps embedded documents (a portal
+      // configuration in JSON) readable; `yaml` adds the chomping and indentation indicators.
+      if (node.value.includes("\n")) node.type = "BLOCK_LITERAL";
+      else if (isAmbiguousScalar(node.value)) node.type = "QUOTE_DOUBLE";
     },
   });
   return doc.toString({ lineWidth: 0, indentSeq: true });

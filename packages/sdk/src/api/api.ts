@@ -1,5 +1,8 @@
 import { checkDnsSubdomain } from "./names.js";
+import type { ProviderInfo } from "./provider-info.js";
 import type { AnyResource } from "./resource.js";
+
+export type { ProviderInfo };
 
 /**
  * A permission claim: access the provider asks for to objects of another API in the consumer's
@@ -16,23 +19,16 @@ export interface PermissionClaimDefinition {
   identityHash?: string;
 }
 
-/** Provider information for the Platform Mesh portal (`ProviderMetadata`). */
-export interface ProviderInfo {
-  displayName: string;
-  description?: string;
-  contacts?: readonly { displayName: string; email?: string; role?: readonly string[] }[];
-  preferredSupportChannels?: readonly { displayName: string; url: string }[];
-  /** Icons as data URLs (`data:image/svg+xml;base64,...`). */
-  icon?: { light?: { data: string }; dark?: { data: string } };
-}
-
 /** What {@link defineApi} takes. */
 export interface ApiInput<Resources extends readonly AnyResource[]> {
   /** The APIExport's name, a DNS subdomain; usually the API group, such as `widgets.example.io`. */
   name: string;
   resources: Resources;
   permissionClaims?: readonly PermissionClaimDefinition[];
-  /** When present, `mesh-codegen` also writes a Platform Mesh `ProviderMetadata`. */
+  /**
+   * When present, `mesh-codegen` also writes a Platform Mesh `ProviderMetadata` (and a
+   * `ContentConfiguration` when it has `contentConfiguration`), all labelled for the Marketplace.
+   */
   provider?: ProviderInfo;
 }
 

@@ -54,6 +54,13 @@ export {
   providerIdentityRules,
   RUNTIME_CONTENT_VERBS,
 } from "./provider-identity.js";
+export type {
+  MarketplaceContact,
+  MarketplaceImage,
+  MarketplaceLink,
+  PortalContent,
+  ProviderIcon,
+} from "./provider-info.js";
 export {
   type AnyResource,
   defineResource,

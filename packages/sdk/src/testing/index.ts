@@ -9,6 +9,12 @@ export { type PolicyRule, providerIdentityRules } from "../api/provider-identity
 export { type WaitOptions, waitFor } from "../util/wait.js";
 export { type BootstrapProviderOptions, type BootstrappedProvider, bootstrapProvider } from "./bootstrap.js";
 export {
+  type BootstrapProviderWorkspaceOptions,
+  bootstrapProviderWorkspace,
+  type ProviderWorkspaceBootstrap,
+  type SkippedObject,
+} from "./bootstrap-workspace.js";
+export {
   type KcpGlobalSetup,
   type KcpGlobalSetupOptions,
   kcpGlobalSetup,
