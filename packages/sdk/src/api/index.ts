@@ -24,6 +24,30 @@ export {
   maxSizeOf,
   minSerializedSize,
 } from "./cel.js";
+export {
+  checkCelTransformation,
+  evaluateCelTransformation,
+  type TransformationCheck,
+} from "./cel-transformation.js";
+export {
+  type CheckConversions,
+  type ConversionRule,
+  type ConversionsInput,
+  type ConversionsOf,
+  type FieldPaths,
+  type LeafPaths,
+  type LostFields,
+  type NormalizedConversion,
+  type NormalizedRule,
+  normalizeConversions,
+  type RequiredPaths,
+  type UnproducedFields,
+  type VersionConversion,
+  type VersionObject,
+} from "./conversion.js";
+export { type ConversionWebhookConfig, withConversionWebhook } from "./conversion-webhook-form.js";
+export { convertObject, PRESERVE_ANNOTATION_PREFIX } from "./convert-object.js";
+export { type InVersion, inVersion } from "./in-version.js";
 export type {
   Infer,
   InferInput,
