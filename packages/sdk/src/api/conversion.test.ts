@@ -2,6 +2,7 @@
 // src/type-level.test.ts (packages/sdk/tsconfig.type-tests.json); vitest runs the rest.
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
+import type { StatusInput } from "../provider/provider-options.js";
 import { defineApi } from "./api.js";
 import type { FieldPaths, LostFields, RequiredPaths, UnproducedFields } from "./conversion.js";
 import { convertObject, PRESERVE_ANNOTATION_PREFIX } from "./convert-object.js";
@@ -129,6 +130,8 @@ describe("conversion types", () => {
     const Beta = inVersion(Bin, "v1beta1");
     expectTypeOf<Infer<typeof Beta>["spec"]["listen"]["port"]>().toEqualTypeOf<number>();
     expectTypeOf<Infer<typeof Beta>["apiVersion"]>().toEqualTypeOf<"bins.example.io/v1beta1">();
+    // The handler returns status in the chosen version.
+    expectTypeOf<StatusInput<typeof Beta>>().toEqualTypeOf<{ endpoint?: string | undefined }>();
     expect(Beta.storageVersion).toBe("v1beta1");
     expect(Beta.definedAs).toBe(Bin);
     expect(inVersion(Beta, "v1alpha1").definedAs).toBe(Bin);
