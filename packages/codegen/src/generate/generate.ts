@@ -81,6 +81,12 @@ export function generate(api: ApiDefinition, options: GenerateOptions = {}): Gen
     sinkFor,
     options.allowBreaking ?? false,
   );
+  if (!options.conversionWebhook)
+    for (const s of schemas.filter((x) => x.conversion))
+      sinkFor(s.resource.kind).warn(
+        "conversions",
+        "kcp v0.32 stores the APIConversion but does not run it (it converts by rewriting apiVersion only), so run the SDK's serveConversionWebhook and switch the schema to it: bootstrapProvider({ conversionWebhook }) or generate --conversion-webhook-url",
+      );
   if ((options.apiExportVersion ?? "v1alpha2") === "v1alpha1") {
     const sink = sinkFor(`API ${api.name}`);
     for (const [i, c] of api.permissionClaims.entries()) {
