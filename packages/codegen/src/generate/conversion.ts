@@ -145,7 +145,7 @@ export function checkConversions(
   schemas: Record<string, JsonSchema>,
   sinks: ProblemSink[],
 ): void {
-  const conversions = resource.conversions as readonly NormalizedConversion[];
+  const conversions = (resource.conversions ?? []) as readonly NormalizedConversion[];
   for (const conv of conversions) {
     const sink = new ProblemSink(`${resource.kind} conversions["${conv.from}->${conv.to}"]`);
     sinks.push(sink);
@@ -194,7 +194,7 @@ export function buildApiConversion(
   resource: AnyResource,
   schemaName: string,
 ): Record<string, unknown> | undefined {
-  const conversions = resource.conversions as readonly NormalizedConversion[];
+  const conversions = (resource.conversions ?? []) as readonly NormalizedConversion[];
   if (conversions.length === 0) return undefined;
   const dot = (p: string) => `.${p}`;
   return {

@@ -174,7 +174,10 @@ describe("convertObject", () => {
     expect((a.metadata as { annotations?: object }).annotations).toEqual({
       [`${PRESERVE_ANNOTATION_PREFIX}v1beta1`]: JSON.stringify({ "spec.tier": "paid" }),
     });
-    const back = convertObject(Bin, a, "v1beta1");
+    // kcp prunes what v1alpha1 does not know before it stores the object.
+    const { port, path } = a.spec as unknown as { port: number; path: string };
+    const stored = { ...a, spec: { port, path } };
+    const back = convertObject(Bin, stored, "v1beta1");
     expect(back.spec).toMatchObject({ listen: { port: 1, path: "/x" }, tier: "paid" });
     expect(back.metadata).toEqual({ name: "b" });
   });

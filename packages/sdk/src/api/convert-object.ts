@@ -42,7 +42,7 @@ export function convertObject<T extends { apiVersion: string; metadata?: object 
   converted.apiVersion = `${resource.group}/${targetVersion}`;
   if (from === targetVersion) return converted;
 
-  const conversion = (resource.conversions as readonly NormalizedConversion[]).find(
+  const conversion = ((resource.conversions ?? []) as readonly NormalizedConversion[]).find(
     (c) => c.from === from && c.to === targetVersion,
   );
   for (const rule of conversion?.rules ?? []) {
@@ -77,7 +77,7 @@ export function convertObject<T extends { apiVersion: string; metadata?: object 
     delete annotations[PRESERVE_ANNOTATION_PREFIX + targetVersion];
   } else {
     const keep: Obj = {};
-    for (const c of resource.conversions as readonly NormalizedConversion[]) {
+    for (const c of (resource.conversions ?? []) as readonly NormalizedConversion[]) {
       if (c.from !== from) continue;
       for (const path of c.preserve) {
         const found = get(obj as unknown as Obj, path);

@@ -107,8 +107,11 @@ export interface ResourceDefinition<
   readonly categories: readonly string[];
   readonly nameValidation?: "DNS1123Subdomain" | "PathSegmentName";
   readonly versions: Versions;
-  /** The declared conversions between versions (empty when there are none). */
-  readonly conversions: readonly NormalizedConversion[];
+  /**
+   * The declared conversions between versions (empty when there are none; absent in definitions
+   * made by an SDK before conversions existed).
+   */
+  readonly conversions?: readonly NormalizedConversion[];
   /** The storage version's name. */
   readonly storageVersion: StorageVersionOf<Versions>;
   /** `<group>/<storage version>`, what objects written by the runtime carry. */
