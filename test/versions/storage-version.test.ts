@@ -110,6 +110,7 @@ describe("moving the storage version of a published resource", () => {
         return e instanceof KubeApiError ? e : undefined;
       }
     });
-    expect(err.status).toBeGreaterThanOrEqual(400);
+    expect(err.status).toBe(500);
+    expect(err.message).toContain(`request to convert CR from an invalid group/version: ${GROUP}/v1alpha1`);
   });
 });
