@@ -39,7 +39,6 @@ export {
   type LostFields,
   type NormalizedConversion,
   type NormalizedRule,
-  normalizeConversions,
   type RequiredPaths,
   type UnproducedFields,
   type VersionConversion,
