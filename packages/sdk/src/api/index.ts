@@ -29,20 +29,20 @@ export {
   evaluateCelTransformation,
   type TransformationCheck,
 } from "./cel-transformation.js";
-export {
-  type CheckConversions,
-  type ConversionRule,
-  type ConversionsInput,
-  type ConversionsOf,
-  type FieldPaths,
-  type LeafPaths,
-  type LostFields,
-  type NormalizedConversion,
-  type NormalizedRule,
-  type RequiredPaths,
-  type UnproducedFields,
-  type VersionConversion,
-  type VersionObject,
+export type {
+  CheckConversions,
+  ConversionRule,
+  ConversionsInput,
+  ConversionsOf,
+  FieldPaths,
+  LeafPaths,
+  LostFields,
+  NormalizedConversion,
+  NormalizedRule,
+  RequiredPaths,
+  UnproducedFields,
+  VersionConversion,
+  VersionObject,
 } from "./conversion.js";
 export { type ConversionWebhookConfig, withConversionWebhook } from "./conversion-webhook-form.js";
 export { convertObject, PRESERVE_ANNOTATION_PREFIX } from "./convert-object.js";
