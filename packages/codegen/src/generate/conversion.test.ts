@@ -106,6 +106,25 @@ describe("conversions", () => {
     expect(changed.objects[0]!.metadata).not.toEqual(r.objects[0]!.metadata);
   });
 
+  it("warns when one version converts to several: kcp's converter keeps one rule list per source version", () => {
+    const v1 = { ...alpha };
+    const r = generate(
+      api(
+        {
+          ...good,
+          "v1alpha1->v1": { rules: {} },
+          "v1->v1alpha1": { rules: {} },
+        },
+        { v1: { ...v1, served: false } },
+      ),
+    );
+    expect(r.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringMatching(
+        /^v1alpha1 converts to v1beta1 and v1: kcp's own APIConversion converter keeps one rule list per source version/,
+      ),
+    );
+  });
+
   it("with a conversion webhook: strategy Webhook, a new name, and the APIExport follows", () => {
     const caBundle = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
     const r = generate(api(good), { conversionWebhook: { url: "https://127.0.0.1:9443/convert", caBundle } });

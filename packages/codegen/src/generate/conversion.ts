@@ -154,6 +154,16 @@ export function checkConversions(
   const storage = resource.storageVersion as string;
   const sink = new ProblemSink(resource.kind);
   sinks.push(sink);
+  // kcp's APIConversion converter (unreleased, kcp-dev/kcp adaaf9be5 pkg/conversion/conversion_rules.go)
+  // keeps one rule list per source version: the last conversion from a version wins for every target.
+  for (const from of new Set(conversions.map((c) => c.from))) {
+    const targets = conversions.filter((c) => c.from === from).map((c) => c.to);
+    if (targets.length > 1)
+      sink.warn(
+        "conversions",
+        `${from} converts to ${targets.join(" and ")}: kcp's own APIConversion converter keeps one rule list per source version (the last), so on a kcp that runs APIConversion only the conversion webhook converts ${from} correctly to each`,
+      );
+  }
   for (const [name, def] of Object.entries(resource.versions as Record<string, VersionDefinition>)) {
     if (name === storage || def.served === false) continue;
     for (const [from, to] of [
