@@ -120,9 +120,9 @@ export async function bootstrapProviderWorkspace(
     .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
     .sort()
     .flatMap((f) => parseYamlObjects(readFileSync(join(options.deployDir, f), "utf8")));
-  const objects = (options.conversionWebhook ? withConversionWebhook(read, options.conversionWebhook) : read).sort(
-    (a, b) => order(a) - order(b),
-  );
+  const objects = (
+    options.conversionWebhook ? withConversionWebhook(read, options.conversionWebhook) : read
+  ).sort((a, b) => order(a) - order(b));
   const apiExport = objects.find((o) => o.kind === "APIExport");
   if (!apiExport) throw new Error(`${options.deployDir} holds no APIExport: run mesh-codegen generate first`);
   const providerRoles = objects
