@@ -14,6 +14,7 @@ const DEPLOY = resolve(import.meta.dirname, "../examples/httpbin/deploy");
 /** Collections of a provider workspace whose objects bootstrapProvider creates (or kcp creates for it). */
 const COLLECTIONS = [
   "/apis/apis.kcp.io/v1alpha1/apiresourceschemas",
+  "/apis/apis.kcp.io/v1alpha1/apiconversions",
   "/apis/apis.kcp.io/v1alpha2/apiexports",
   "/apis/apis.kcp.io/v1alpha1/apiexportendpointslices",
   "/apis/rbac.authorization.k8s.io/v1/clusterroles",

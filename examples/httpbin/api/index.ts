@@ -37,6 +37,42 @@ export const HttpBin = defineResource({
         { name: "Phase", type: "string", jsonPath: ".status.phase" },
       ],
     },
+    // The next version: the message moved into `response.body`. Objects stay stored as v1alpha1
+    // (moving the storage version of a published API is a breaking change the lock refuses);
+    // kcp converts with the rules below whenever a consumer reads or writes v1beta1.
+    v1beta1: {
+      spec: z.object({
+        response: z
+          .object({
+            body: z
+              .string()
+              .max(200)
+              .refine((m) => m.trim() !== "", "must not be blank")
+              .default("hello from kcp-mesh")
+              .describe("What GET / answers with."),
+          })
+          .default({ body: "hello from kcp-mesh" }),
+        port: z
+          .int32()
+          .min(1024)
+          .max(65535)
+          .optional()
+          .describe("A fixed port on the provider's machine; a free one is picked when empty."),
+      }),
+      status: z.object({
+        url: z.string().optional().describe("Where the endpoint answers."),
+        phase: z.enum(["Pending", "Ready", "Failed"]).optional(),
+        observedGeneration: z.int().optional(),
+      }),
+      printerColumns: [
+        { name: "URL", type: "string", jsonPath: ".status.url" },
+        { name: "Phase", type: "string", jsonPath: ".status.phase" },
+      ],
+    },
+  },
+  conversions: {
+    "v1alpha1->v1beta1": { rules: { "spec.response.body": "spec.message" } },
+    "v1beta1->v1alpha1": { rules: { "spec.message": "spec.response.body" } },
   },
 });
 

@@ -11,13 +11,14 @@ const API = "/apis/httpbin.examples.kcp-mesh.io/v1alpha1";
 
 /**
  * `<Kind> <namespace>/<name>` -> resourceVersion of what bootstrapping touches in a provider
- * workspace (schemas, export, RBAC, service accounts, secrets), and of the workspace itself.
+ * workspace (schemas, conversions, export, RBAC, service accounts, secrets), and of the workspace itself.
  */
 async function resourceVersions(admin: KubeClient, path: string): Promise<Record<string, string>> {
   const ws = admin.forWorkspace(path);
   const out: Record<string, string> = {};
   for (const [kind, collection] of [
     ["APIResourceSchema", "/apis/apis.kcp.io/v1alpha1/apiresourceschemas"],
+    ["APIConversion", "/apis/apis.kcp.io/v1alpha1/apiconversions"],
     ["APIExport", "/apis/apis.kcp.io/v1alpha2/apiexports"],
     ["ClusterRole", "/apis/rbac.authorization.k8s.io/v1/clusterroles"],
     ["ClusterRoleBinding", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"],

@@ -22,6 +22,22 @@ export { PendingError, TerminalError } from "./controller/errors.js";
 export type { ReconcileContext, ReconcileResult } from "./controller/reconcile-types.js";
 export { type Subroutine, type SubroutineOutcome, subroutines } from "./controller/subroutines.js";
 export type { RetryBackoffOptions } from "./controller/work-queue.js";
+// conversion: a conversion webhook running the declared rules, for kcp that does not run APIConversion
+export {
+  answerConversionReview,
+  type ConversionFailure,
+  type ConversionReview,
+} from "./conversion/conversion-review.js";
+export {
+  type ConversionWebhook,
+  type ConversionWebhookOptions,
+  serveConversionWebhook,
+} from "./conversion/conversion-webhook.js";
+export {
+  type CertificateAndKey,
+  type SelfSignedOptions,
+  selfSignedCertificate,
+} from "./conversion/self-signed-certificate.js";
 // logging
 export { createLogger } from "./observability/logger.js";
 export { redact } from "./observability/redact.js";

@@ -14,7 +14,11 @@ const { files } = JSON.parse(readFileSync(tsconfig, "utf8")) as { files: string[
 
 describe("type-level tests", () => {
   it("cover the files that hold type-level assertions", () => {
-    expect(files).toEqual(["src/provider/provider-types.test.ts", "src/api/api.test.ts"]);
+    expect(files).toEqual([
+      "src/provider/provider-types.test.ts",
+      "src/api/api.test.ts",
+      "src/api/conversion.test.ts",
+    ]);
   });
 
   it("compile under tsc: every expectTypeOf holds and every expected type error still occurs", async () => {

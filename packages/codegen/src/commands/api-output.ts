@@ -17,6 +17,9 @@ export interface ApiOutputOptions {
   allowBreaking?: boolean;
   /** `--bind-group`: groups the `<export>:bind` role is bound to. */
   bindGroups?: string[];
+  conversionWebhookUrl?: string;
+  /** A PEM file with the CA that signed the conversion webhook's certificate. */
+  conversionCaBundle?: string;
 }
 
 /** What the output directory and the lock file should hold for an API module. */
@@ -43,7 +46,15 @@ export async function apiOutput(options: ApiOutputOptions): Promise<ApiOutput> {
     : undefined;
   // Relative and with forward slashes, so the header is the same on every machine.
   const source = relative(out, resolve(options.module)).split("\\").join("/");
+  if ((options.conversionWebhookUrl === undefined) !== (options.conversionCaBundle === undefined))
+    throw new UsageError("--conversion-webhook-url and --conversion-ca-bundle go together");
   const result = generate(api, {
+    ...(options.conversionWebhookUrl !== undefined && {
+      conversionWebhook: {
+        url: options.conversionWebhookUrl,
+        caBundle: readFileSync(resolve(options.conversionCaBundle!), "utf8"),
+      },
+    }),
     apiExportVersion: version as ApiExportVersion,
     ...(lock && { lock }),
     allowBreaking: options.allowBreaking ?? false,
@@ -76,6 +87,8 @@ export function parseApiCommandArgs(
       export: { type: "string" },
       "apiexport-version": { type: "string" },
       "bind-group": { type: "string", multiple: true },
+      "conversion-webhook-url": { type: "string" },
+      "conversion-ca-bundle": { type: "string" },
       ...(command === "generate" && { "allow-breaking": { type: "boolean" as const } }),
       help: { type: "boolean", short: "h" },
     },
@@ -87,12 +100,16 @@ export function parseApiCommandArgs(
   const lock = str(values.lock);
   const exportName = str(values.export);
   const apiExportVersion = str(values["apiexport-version"]);
+  const conversionWebhookUrl = str(values["conversion-webhook-url"]);
+  const conversionCaBundle = str(values["conversion-ca-bundle"]);
   return {
     module: positionals[0]!,
     out: values.out,
     ...(lock && { lock }),
     ...(exportName && { exportName }),
     ...(apiExportVersion && { apiExportVersion }),
+    ...(conversionWebhookUrl && { conversionWebhookUrl }),
+    ...(conversionCaBundle && { conversionCaBundle }),
     allowBreaking: values["allow-breaking"] === true,
     ...(values["bind-group"]?.length && { bindGroups: values["bind-group"] }),
   };

@@ -16,6 +16,8 @@ Options:
   --export <name>               the module export holding the API (default: the default export)
   --apiexport-version <v>       v1alpha2 (default) or v1alpha1
   --bind-group <group>          as for generate (repeatable): the same groups as deploy/ was generated with
+  --conversion-webhook-url <u>  as for generate
+  --conversion-ca-bundle <pem>  as for generate
   -h, --help                    show this help
 `;
 

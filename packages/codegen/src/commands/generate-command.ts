@@ -8,7 +8,8 @@ export const GENERATE_HELP = `Usage: mesh-codegen generate <api module> --out <d
 
 Reads the API module (TypeScript or JavaScript; its default export is a defineApi(...) result)
 and writes into <dir>:
-  apiresourceschema-<plural>.<group>.yaml  one APIResourceSchema per resource (content-addressed name)
+  apiresourceschema-<plural>.<group>.yaml  one APIResourceSchema per resource (content-addressed name),
+                                           and its APIConversion when the resource declares conversions
   apiexport.yaml                           the APIExport
   rbac-provider.yaml                       ClusterRole <export>:provider for the provider's identity
   rbac-bind.yaml                           ClusterRole <export>:bind for consumers that bind the export
@@ -31,6 +32,9 @@ Options:
                                 workspace of theirs and, with provider info, read the export and the
                                 Marketplace objects of the provider workspace; nothing else
                                 (no consumer's objects, no provider secrets). Default: bound to nobody
+  --conversion-webhook-url <u>  have kcp call this conversion webhook (serveConversionWebhook) for resources
+                                with conversions: kcp v0.32 stores APIConversions but does not run them
+  --conversion-ca-bundle <pem>  the CA kcp trusts for that webhook (with --conversion-webhook-url)
   -h, --help                    show this help
 `;
 

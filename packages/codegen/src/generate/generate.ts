@@ -1,6 +1,7 @@
-import type { ApiDefinition } from "@kcp-mesh/sdk/api";
+import { type ApiDefinition, type ConversionWebhookConfig, withConversionWebhook } from "@kcp-mesh/sdk/api";
 import { breakingChanges } from "../lock/breaking-changes.js";
 import { emptyLock, type LockFile, renderLock } from "../lock/lock-file.js";
+import { lockedVersionFields, versionHistoryChanges } from "../lock/version-history.js";
 import { GENERATED_HEADER, toYaml } from "../output/yaml.js";
 import { CodegenError, type Problem, ProblemSink } from "../problems.js";
 import { type ApiExportVersion, buildApiExport } from "./api-export.js";
@@ -27,6 +28,11 @@ export interface GenerateOptions {
    * everyone in them may bind the export (and read its Marketplace objects). Default: nobody.
    */
   bindGroups?: readonly string[];
+  /**
+   * Have kcp call this conversion webhook (`serveConversionWebhook`) for resources with
+   * conversions: kcp v0.32 stores APIConversions but does not run them.
+   */
+  conversionWebhook?: ConversionWebhookConfig;
 }
 
 /** The generated files (file name → content) and the updated lock file. */
@@ -55,7 +61,15 @@ export interface GenerateResult {
  */
 export function generate(api: ApiDefinition, options: GenerateOptions = {}): GenerateResult {
   const sinks: ProblemSink[] = [];
-  const schemas = api.resources.map((r) => buildResourceSchema(r, sinks));
+  const schemas = api.resources.map((r) => {
+    const s = buildResourceSchema(r, sinks);
+    if (!options.conversionWebhook || !s.conversion) return s;
+    const [object, conversion] = withConversionWebhook(
+      [s.object, s.conversion],
+      options.conversionWebhook,
+    ) as [Record<string, unknown>, Record<string, unknown>];
+    return { ...s, object, conversion, name: (object.metadata as { name: string }).name };
+  });
   const sinkFor = (where: string) => {
     const sink = new ProblemSink(where);
     sinks.push(sink);
@@ -67,6 +81,12 @@ export function generate(api: ApiDefinition, options: GenerateOptions = {}): Gen
     sinkFor,
     options.allowBreaking ?? false,
   );
+  if (!options.conversionWebhook)
+    for (const s of schemas.filter((x) => x.conversion))
+      sinkFor(s.resource.kind).warn(
+        "conversions",
+        "kcp v0.32 stores the APIConversion but does not run it (it converts by rewriting apiVersion only), so run the SDK's serveConversionWebhook and switch the schema to it: bootstrapProvider({ conversionWebhook }) or generate --conversion-webhook-url",
+      );
   if ((options.apiExportVersion ?? "v1alpha2") === "v1alpha1") {
     const sink = sinkFor(`API ${api.name}`);
     for (const [i, c] of api.permissionClaims.entries()) {
@@ -89,7 +109,12 @@ export function generate(api: ApiDefinition, options: GenerateOptions = {}): Gen
     files[file] = toYaml(objs, header);
     objects.push(...objs);
   };
-  for (const s of schemas) put(`apiresourceschema-${s.resource.plural}.${s.resource.group}.yaml`, [s.object]);
+  // The APIConversion goes next to its APIResourceSchema: same file, same name.
+  for (const s of schemas)
+    put(`apiresourceschema-${s.resource.plural}.${s.resource.group}.yaml`, [
+      s.object,
+      ...(s.conversion ? [s.conversion] : []),
+    ]);
   const apiExport = buildApiExport(api, schemas, options.apiExportVersion ?? "v1alpha2");
   put("apiexport.yaml", [withContentForLabel(api, apiExport)]);
   put("rbac-provider.yaml", [buildProviderRole(api)]);
@@ -140,9 +165,18 @@ function updateLock(
       for (const c of breakingChanges(schema, now))
         report(`${kind} ${version}`, c.path, `breaking change: ${c.message}`);
     }
+    for (const c of old ? versionHistoryChanges(old, s.resource) : []) {
+      if (c.breaking) report(kind, "", `breaking change: ${c.message}`);
+      else sinkFor(kind).warn("", c.message);
+    }
     const published = [...(old?.published ?? [])];
     if (!published.includes(s.name)) published.push(s.name);
-    next.resources[key] = { scope: s.resource.scope, published, versions: s.versionSchemas };
+    next.resources[key] = {
+      scope: s.resource.scope,
+      published,
+      versions: s.versionSchemas,
+      ...lockedVersionFields(s.resource),
+    };
   }
   for (const key of Object.keys(previous.resources)) {
     if (!next.resources[key])

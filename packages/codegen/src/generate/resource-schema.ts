@@ -1,6 +1,7 @@
 import type { AnyResource, PrinterColumn, VersionDefinition } from "@kcp-mesh/sdk/api";
 import { ProblemSink } from "../problems.js";
 import type { JsonSchema } from "../schema/json-schema.js";
+import { buildApiConversion, checkConversions } from "./conversion.js";
 import { schemaName } from "./naming.js";
 import { versionDifferences } from "./version-differences.js";
 import { buildVersionSchema } from "./version-schema.js";
@@ -10,6 +11,8 @@ export interface GeneratedResourceSchema {
   resource: AnyResource;
   name: string;
   object: Record<string, unknown>;
+  /** kcp's APIConversion of the declared conversions, named like the schema; none without conversions. */
+  conversion?: Record<string, unknown>;
   versionSchemas: Record<string, JsonSchema>;
 }
 
@@ -38,6 +41,7 @@ export function buildResourceSchema(resource: AnyResource, sinks: ProblemSink[])
     },
   );
   checkServedVersionsAgree(resource, versionSchemas, sinks);
+  checkConversions(resource, versionSchemas, sinks);
   const spec = {
     group: resource.group,
     names: {
@@ -54,11 +58,16 @@ export function buildResourceSchema(resource: AnyResource, sinks: ProblemSink[])
     // Several versions share one storage; with strategy None kcp only rewrites apiVersion.
     ...(versions.length > 1 && { conversion: { strategy: "None" } }),
   };
-  const name = schemaName(spec, resource.storageVersion);
+  // The rules are part of the name too: a changed rule gives a new schema and APIConversion pair.
+  const conversions = resource.conversions ?? [];
+  const hashed: typeof spec = conversions.length > 0 ? Object.assign({ conversions }, spec) : spec;
+  const name = schemaName(hashed, resource.storageVersion);
+  const conversion = buildApiConversion(resource, name);
   return {
     resource,
     name,
     versionSchemas,
+    ...(conversion && { conversion }),
     object: { apiVersion: "apis.kcp.io/v1alpha1", kind: "APIResourceSchema", metadata: { name }, spec },
   };
 }
@@ -88,9 +97,13 @@ function checkServedVersionsAgree(
   const versions = resource.versions as Record<string, VersionDefinition>;
   for (const [name, def] of Object.entries(versions)) {
     if (name === storage || def.served === false) continue;
+    const declared = (from: string, to: string) =>
+      (resource.conversions ?? []).some((c) => c.from === from && c.to === to);
+    // With conversions declared, checkConversions judges the pair; with one way only, it names what is lost.
+    if (declared(name, storage) || declared(storage, name)) continue;
     const sink = new ProblemSink(`${resource.kind} ${name}`);
     sinks.push(sink);
-    const fix = `; kcp converts between versions without conversion rules (strategy None: only apiVersion changes), so give ${name} the same spec and status schemas as ${storage}, or stop serving it (served: false) until the API has conversion`;
+    const fix = `; kcp converts between versions without conversion rules (strategy None: only apiVersion changes), so give ${name} the same spec and status schemas as ${storage}, or declare conversions["${storage}->${name}"] and conversions["${name}->${storage}"] on the resource, or stop serving it (served: false)`;
     for (const d of versionDifferences(schemas[name]!, schemas[storage]!)) {
       const message =
         d.kind === "only-a"

@@ -9,6 +9,19 @@ export interface LockedResource {
   published: string[];
   /** The schema each version was last published with: new schemas of that version must stay compatible. */
   versions: Record<string, JsonSchema>;
+  /**
+   * The storage version, written when there are several versions (with one, it is that one).
+   * Changing it for a published resource is a breaking change.
+   */
+  storageVersion?: string;
+  /** The conversion rules last published, keyed `"<from>-><to>"`; written when there are any. */
+  conversions?: Record<string, LockedConversion>;
+}
+
+/** One conversion as the lock file remembers it. */
+export interface LockedConversion {
+  rules: { destination: string; field: string; transformation?: string }[];
+  preserve?: string[];
 }
 
 /** The lock file: the API's published history, committed beside the generated YAML. */

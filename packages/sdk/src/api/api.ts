@@ -61,6 +61,10 @@ export function defineApi<const Resources extends readonly AnyResource[]>(
   if (input.resources.length === 0) throw new Error(`API ${input.name}: list at least one resource`);
   const seen = new Map<string, string>();
   for (const r of input.resources) {
+    if ("definedAs" in r)
+      throw new Error(
+        `API ${input.name}: list ${r.kind} itself in resources, not inVersion(${r.kind}, "${r.storageVersion}") (that view is for the runtime)`,
+      );
     const key = `${r.plural}.${r.group}`;
     const kindKey = `${r.kind}.${r.group}`;
     if (seen.has(key) || seen.has(kindKey)) {

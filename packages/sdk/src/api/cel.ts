@@ -152,7 +152,7 @@ function typeOf(s: CelSchema): string | undefined {
 }
 
 /** A CEL environment where `self` and `oldSelf` have the type of one schema node. */
-class SchemaTypes {
+export class SchemaTypes {
   readonly env = new Environment({
     enableOptionalTypes: true,
     homogeneousAggregateLiterals: false,
@@ -312,7 +312,8 @@ function addKubernetesFunctions(env: Environment): void {
 
 const environments = new WeakMap<CelSchema, Map<boolean, SchemaTypes>>();
 
-function typesFor(schema: CelSchema, isResourceRoot: boolean): SchemaTypes {
+/** @internal the CEL environment typing `self` as one schema node (also used for conversion transformations). */
+export function typesFor(schema: CelSchema, isResourceRoot: boolean): SchemaTypes {
   let byRoot = environments.get(schema);
   if (!byRoot) {
     byRoot = new Map();
@@ -388,12 +389,12 @@ function compileRule(schema: CelSchema, rule: CelRuleLike, isResourceRoot: boole
   return m.ok ? r : m;
 }
 
-function firstLine(s: string): string {
+export function firstLine(s: string): string {
   return s.split("\n")[0]!.trim();
 }
 
 /** A JSON value converted to what the CEL type of its schema node expects (ints as bigint, ...). */
-function toCel(s: CelSchema | undefined, v: unknown, types: SchemaTypes): unknown {
+export function toCel(s: CelSchema | undefined, v: unknown, types: SchemaTypes): unknown {
   if (v === null || v === undefined || !s) return v;
   if (s["x-kubernetes-int-or-string"] === true || typeOf(s) === undefined) return toDyn(v);
   switch (typeOf(s)) {

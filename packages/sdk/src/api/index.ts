@@ -24,6 +24,29 @@ export {
   maxSizeOf,
   minSerializedSize,
 } from "./cel.js";
+export {
+  checkCelTransformation,
+  evaluateCelTransformation,
+  type TransformationCheck,
+} from "./cel-transformation.js";
+export type {
+  CheckConversions,
+  ConversionRule,
+  ConversionsInput,
+  ConversionsOf,
+  FieldPaths,
+  LeafPaths,
+  LostFields,
+  NormalizedConversion,
+  NormalizedRule,
+  RequiredPaths,
+  UnproducedFields,
+  VersionConversion,
+  VersionObject,
+} from "./conversion.js";
+export { type ConversionWebhookConfig, withConversionWebhook } from "./conversion-webhook-form.js";
+export { convertObject, PRESERVE_ANNOTATION_PREFIX } from "./convert-object.js";
+export { type InVersion, inVersion } from "./in-version.js";
 export type {
   Infer,
   InferInput,

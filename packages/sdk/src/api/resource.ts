@@ -1,3 +1,10 @@
+import {
+  type CheckConversions,
+  type ConversionsInput,
+  type ConversionsOf,
+  type NormalizedConversion,
+  normalizeConversions,
+} from "./conversion.js";
 import { checkApiGroup, checkDnsLabel, checkKind, checkVersionName } from "./names.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
@@ -66,6 +73,12 @@ export interface ResourceInput<
    */
   nameValidation?: "DNS1123Subdomain" | "PathSegmentName";
   versions: Versions;
+  /**
+   * Conversion rules between versions whose schemas differ, keyed `"<from>-><to>"` (see
+   * {@link VersionConversion}); mesh-codegen emits them as kcp's APIConversion. The compiler names
+   * every required field of the target that no rule produces and every source field that is lost.
+   */
+  conversions?: ConversionsOf<Versions>;
 }
 
 /** The name of the version marked `storage: true`, or the only version. */
@@ -94,6 +107,11 @@ export interface ResourceDefinition<
   readonly categories: readonly string[];
   readonly nameValidation?: "DNS1123Subdomain" | "PathSegmentName";
   readonly versions: Versions;
+  /**
+   * The declared conversions between versions (empty when there are none; absent in definitions
+   * made by an SDK before conversions existed).
+   */
+  readonly conversions?: readonly NormalizedConversion[];
   /** The storage version's name. */
   readonly storageVersion: StorageVersionOf<Versions>;
   /** `<group>/<storage version>`, what objects written by the runtime carry. */
@@ -130,7 +148,12 @@ export function defineResource<
   const Group extends string,
   const Kind extends string,
   const Versions extends Record<string, VersionDefinition>,
->(input: ResourceInput<Group, Kind, Versions>): ResourceDefinition<Group, Kind, Versions> {
+  const Conversions extends ConversionsOf<Versions> = ConversionsOf<Versions>,
+>(
+  input: ResourceInput<Group, Kind, Versions> & {
+    conversions?: Conversions & CheckConversions<Versions, Conversions>;
+  },
+): ResourceDefinition<Group, Kind, Versions> {
   checkApiGroup(input.kind, input.group);
   checkKind(input.kind);
   checkDnsLabel(`${input.kind}: plural`, input.plural);
@@ -167,6 +190,11 @@ export function defineResource<
     throw new Error(`${input.kind}: mark exactly one version with storage: true (kcp stores objects in it)`);
   }
   const storageVersion = (storage[0] ?? names[0]!) as StorageVersionOf<Versions>;
+  const conversions = normalizeConversions(
+    input.kind,
+    names,
+    input.conversions as ConversionsInput | undefined,
+  );
   return Object.freeze({
     group: input.group,
     kind: input.kind,
@@ -178,6 +206,7 @@ export function defineResource<
     categories: Object.freeze([...(input.categories ?? [])]),
     ...(input.nameValidation && { nameValidation: input.nameValidation }),
     versions: input.versions,
+    conversions: Object.freeze(conversions),
     storageVersion,
     apiVersion: `${input.group}/${storageVersion}` as `${Group}/${StorageVersionOf<Versions>}`,
   });

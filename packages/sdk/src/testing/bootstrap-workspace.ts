@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { type ConversionWebhookConfig, withConversionWebhook } from "../api/conversion-webhook-form.js";
 import { KubeApiError, type KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
 import { waitFor } from "../util/wait.js";
@@ -14,6 +15,11 @@ export interface BootstrapProviderWorkspaceOptions {
   identityName: string;
   /** Write the provider identity's kubeconfig here. */
   kubeconfigPath?: string;
+  /**
+   * Switch schemas that have an APIConversion to this conversion webhook before applying them
+   * (`withConversionWebhook`): kcp v0.32 stores APIConversions but does not run them.
+   */
+  conversionWebhook?: ConversionWebhookConfig;
   /** How long to wait for kcp to give the APIExport its `status.identityHash`; default 60 s. */
   identityHashTimeoutMs?: number;
   /** Called with a line of progress while it waits (every 5 s), and for each object it could not apply. */
@@ -48,7 +54,7 @@ const FIELD_MANAGER = "kcp-mesh-bootstrap";
 // What a provider cannot do without: an export needs its schemas, the provider its role. The rest
 // (Marketplace objects, the bind group's binding) is reported when it cannot be applied.
 const REQUIRED = new Set(["APIResourceSchema", "APIExport", "ClusterRole"]);
-const ORDER = ["APIResourceSchema", "APIExport", "ClusterRole", "ClusterRoleBinding"];
+const ORDER = ["APIResourceSchema", "APIConversion", "APIExport", "ClusterRole", "ClusterRoleBinding"];
 const order = (o: KubeObject) => {
   const i = ORDER.indexOf(o.kind ?? "");
   return i >= 0 ? i : ORDER.length;
@@ -110,11 +116,13 @@ export async function bootstrapProviderWorkspace(
 ): Promise<ProviderWorkspaceBootstrap> {
   const progress = options.onProgress ?? (() => {});
   const workspace = workspaceOf(client);
-  const objects = readdirSync(options.deployDir)
+  const read = readdirSync(options.deployDir)
     .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
     .sort()
-    .flatMap((f) => parseYamlObjects(readFileSync(join(options.deployDir, f), "utf8")))
-    .sort((a, b) => order(a) - order(b));
+    .flatMap((f) => parseYamlObjects(readFileSync(join(options.deployDir, f), "utf8")));
+  const objects = (
+    options.conversionWebhook ? withConversionWebhook(read, options.conversionWebhook) : read
+  ).sort((a, b) => order(a) - order(b));
   const apiExport = objects.find((o) => o.kind === "APIExport");
   if (!apiExport) throw new Error(`${options.deployDir} holds no APIExport: run mesh-codegen generate first`);
   const providerRoles = objects

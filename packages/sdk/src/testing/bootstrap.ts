@@ -1,3 +1,4 @@
+import type { ConversionWebhookConfig } from "../api/conversion-webhook-form.js";
 import type { KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
 import { bootstrapProviderWorkspace, type SkippedObject } from "./bootstrap-workspace.js";
@@ -13,6 +14,11 @@ export interface BootstrapProviderOptions {
   identityName: string;
   /** Write the provider identity's kubeconfig here. */
   kubeconfigPath?: string;
+  /**
+   * Switch schemas that have an APIConversion to this conversion webhook before applying them
+   * (`withConversionWebhook`): kcp v0.32 stores APIConversions but does not run them.
+   */
+  conversionWebhook?: ConversionWebhookConfig;
 }
 
 export interface BootstrappedProvider {
@@ -49,6 +55,7 @@ export async function bootstrapProvider(
     deployDir: options.deployDir,
     identityName: options.identityName,
     ...(options.kubeconfigPath && { kubeconfigPath: options.kubeconfigPath }),
+    ...(options.conversionWebhook && { conversionWebhook: options.conversionWebhook }),
   });
   return { workspace, identity: done.identity, applied: done.applied, skipped: done.skipped };
 }
