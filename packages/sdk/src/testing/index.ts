@@ -22,6 +22,13 @@ export {
 } from "./global-setup.js";
 export { createServiceAccountIdentity, type Identity, type IdentityOptions } from "./identity.js";
 export {
+  type FailNextOptions,
+  type FakeKcpFaults,
+  type FakeKcpInstance,
+  type StartFakeKcpOptions,
+  startFakeKcp,
+} from "./fake/index.js";
+export {
   DEFAULT_KCP_VERSION,
   type EnsureKcpOptions,
   ensureKcpBinaries,
