@@ -1,6 +1,19 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+/** What the `fake` project runs: the conformance suite and the tests that pass against the fake. */
+const FAKE_TESTS = [
+  "test/conformance/**/*.test.ts",
+  "test/virtual-workspace.test.ts",
+  "test/bootstrap.test.ts",
+  "test/controller.test.ts",
+  "test/status-writer.test.ts",
+  "test/runtime/watch.test.ts",
+  "test/provider/provider.test.ts",
+  "test/provider/metrics.test.ts",
+  "test/provider/shutdown-and-leader.test.ts",
+];
+
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
@@ -30,6 +43,20 @@ export default defineConfig({
           // One kcp serves the whole run; files share it through the harness state it writes.
           testTimeout: 120_000,
           hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The same protocol tests, and the runtime's and examples' tests that need nothing but the
+          // API, against the in-process fake kcp (startFakeKcp): seconds, no kcp binary.
+          name: "fake",
+          include: FAKE_TESTS,
+          globalSetup: ["test/global-setup-fake.ts"],
+          env: { MESH_TEST_SERVER: "fake" },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
           fileParallelism: false,
         },
       },

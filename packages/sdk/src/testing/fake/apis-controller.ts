@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { KubeObject } from "../../util/objects.js";
+import { StatusError } from "./http.js";
 import { resourceKey } from "./resources.js";
 import { type ApiBindingObject, type ApiExportObject, type FakeState, newMeta } from "./state.js";
+import type { ObjectAddress } from "./store.js";
 
 const EXPORTS = "apis.kcp.io/apiexports";
 const BINDINGS = "apis.kcp.io/apibindings";
@@ -67,13 +69,16 @@ export function reconcileApis(state: FakeState): void {
     if (!slice) {
       store.put(
         sliceAddr,
-        newMeta({
-          apiVersion: "apis.kcp.io/v1alpha1",
-          kind: "APIExportEndpointSlice",
-          metadata: { name: address.name },
-          spec: { export: { path, name: address.name } },
-          status,
-        }, false),
+        newMeta(
+          {
+            apiVersion: "apis.kcp.io/v1alpha1",
+            kind: "APIExportEndpointSlice",
+            metadata: { name: address.name },
+            spec: { export: { path, name: address.name } },
+            status,
+          },
+          false,
+        ),
       );
     } else if (!isDeepStrictEqual(slice.status, status)) {
       store.put(sliceAddr, { ...slice, status });
@@ -88,14 +93,25 @@ export function reconcileApis(state: FakeState): void {
     }
     const ref = b.spec?.reference?.export;
     const exportCluster = state.cluster(ref?.path ?? address.cluster);
-    const exp = exportCluster && ref?.name
-      ? (store.get({ cluster: exportCluster.id, resource: EXPORTS, namespace: "", name: ref.name }) as ApiExportObject | undefined)
-      : undefined;
+    const exp =
+      exportCluster && ref?.name
+        ? (store.get({ cluster: exportCluster.id, resource: EXPORTS, namespace: "", name: ref.name }) as
+            | ApiExportObject
+            | undefined)
+        : undefined;
     let status: Record<string, unknown>;
     if (!exp || !exportCluster) {
       status = {
         phase: "Binding",
-        conditions: [condition("APIExportValid", false, "APIExportNotFound", `APIExport ${ref?.path ?? ""}:${ref?.name ?? ""} not found`), condition("Ready", false, "APIExportNotFound")],
+        conditions: [
+          condition(
+            "APIExportValid",
+            false,
+            "APIExportNotFound",
+            `APIExport ${ref?.path ?? ""}:${ref?.name ?? ""} not found`,
+          ),
+          condition("Ready", false, "APIExportNotFound"),
+        ],
       };
     } else {
       const resources = state.exportResources(exportCluster.id, ref!.name!);
@@ -114,7 +130,10 @@ export function reconcileApis(state: FakeState): void {
           .map((r) => ({
             group: r.group,
             resource: r.plural,
-            schema: { name: r.schemaName, identityHash: (exp as { status?: { identityHash?: string } }).status?.identityHash ?? "" },
+            schema: {
+              name: r.schemaName,
+              identityHash: (exp as { status?: { identityHash?: string } }).status?.identityHash ?? "",
+            },
             storageVersions: [r.version],
           })),
         ...(exportClaims.length > 0 && {
@@ -132,14 +151,20 @@ export function reconcileApis(state: FakeState): void {
       };
     }
     const finalizers = b.metadata.finalizers ?? [];
-    const withFinalizer = finalizers.includes(BINDING_FINALIZER) ? finalizers : [...finalizers, BINDING_FINALIZER];
+    const withFinalizer = finalizers.includes(BINDING_FINALIZER)
+      ? finalizers
+      : [...finalizers, BINDING_FINALIZER];
     if (!sameStatus(b.status, status) || withFinalizer !== finalizers) {
       store.put(address, { ...b, metadata: { ...b.metadata, finalizers: withFinalizer }, status });
     }
   }
 }
 
-function finishBindingDeletion(state: FakeState, address: { cluster: string; resource: string; namespace: string; name: string }, b: ApiBindingObject): void {
+function finishBindingDeletion(
+  state: FakeState,
+  address: { cluster: string; resource: string; namespace: string; name: string },
+  b: ApiBindingObject,
+): void {
   const store = state.store;
   const exportCluster = b.status?.apiExportClusterName;
   const exportName = b.spec?.reference?.export?.name ?? "";
@@ -158,7 +183,10 @@ function finishBindingDeletion(state: FakeState, address: { cluster: string; res
         }
         remaining++;
         if (!o.metadata.deletionTimestamp)
-          store.put(item.address, { ...o, metadata: { ...o.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 0 } });
+          store.put(item.address, {
+            ...o,
+            metadata: { ...o.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 0 },
+          });
       }
     }
   }
@@ -167,4 +195,29 @@ function finishBindingDeletion(state: FakeState, address: { cluster: string; res
   if (finalizers.length === 0) store.remove(address);
   else if (finalizers.length !== (b.metadata.finalizers ?? []).length)
     store.put(address, { ...b, metadata: { ...b.metadata, finalizers } });
+}
+
+/**
+ * kcp's admission of a new APIBinding: binding needs the `bind` verb on the export, which a
+ * missing export cannot grant, so binding one is refused with 403 (not left unbound).
+ */
+export function admitBinding(state: FakeState, address: ObjectAddress, obj: KubeObject): KubeObject {
+  if (address.resource !== BINDINGS) return obj;
+  const ref = (obj as ApiBindingObject).spec?.reference?.export;
+  const from = state.clusters.get(address.cluster);
+  const path = ref?.path ?? from?.path ?? address.cluster;
+  const target = state.cluster(path);
+  const exists =
+    target &&
+    ref?.name &&
+    state.store.get({ cluster: target.id, resource: EXPORTS, namespace: "", name: ref.name });
+  if (!exists) {
+    throw new StatusError(
+      403,
+      "Forbidden",
+      `apibindings.apis.kcp.io "${address.name}" is forbidden: unable to create APIBinding: no permission to bind to export ${path}:${ref?.name ?? ""}`,
+      { name: address.name, group: "apis.kcp.io", kind: "apibindings" },
+    );
+  }
+  return obj;
 }

@@ -27,7 +27,8 @@ interface Binding extends KubeObject {
 function subjectMatches(user: User, s: { kind: string; name: string; namespace?: string }): boolean {
   if (s.kind === "User") return s.name === user.name;
   if (s.kind === "Group") return user.groups.includes(s.name);
-  if (s.kind === "ServiceAccount") return user.name === `system:serviceaccount:${s.namespace ?? "default"}:${s.name}`;
+  if (s.kind === "ServiceAccount")
+    return user.name === `system:serviceaccount:${s.namespace ?? "default"}:${s.name}`;
   return false;
 }
 
@@ -49,9 +50,12 @@ export function authorize(state: FakeState, user: User, cluster: string, a: Attr
   if (user.cluster !== undefined && user.cluster !== cluster) return false;
   const roles = (kind: string, ns: string | undefined, name: string): Rule[] => {
     const plural = kind === "ClusterRole" ? "clusterroles" : "roles";
-    const role = state.store.get({ cluster, resource: `rbac.authorization.k8s.io/${plural}`, namespace: kind === "ClusterRole" ? "" : (ns ?? ""), name }) as
-      | Binding
-      | undefined;
+    const role = state.store.get({
+      cluster,
+      resource: `rbac.authorization.k8s.io/${plural}`,
+      namespace: kind === "ClusterRole" ? "" : (ns ?? ""),
+      name,
+    }) as Binding | undefined;
     return role?.rules ?? [];
   };
   const check = (bindings: KubeObject[], ns: string | undefined) =>
@@ -61,9 +65,12 @@ export function authorize(state: FakeState, user: User, cluster: string, a: Attr
         (b.subjects ?? []).some((s) => subjectMatches(user, s)) &&
         roles(b.roleRef.kind, ns, b.roleRef.name).some((r) => ruleAllows(r, a)),
     );
-  if (check(state.listIn(cluster, "rbac.authorization.k8s.io", "clusterrolebindings"), undefined)) return true;
+  if (check(state.listIn(cluster, "rbac.authorization.k8s.io", "clusterrolebindings"), undefined))
+    return true;
   if (a.namespace) {
-    const rbs = state.listIn(cluster, "rbac.authorization.k8s.io", "rolebindings").filter((b) => b.metadata.namespace === a.namespace);
+    const rbs = state
+      .listIn(cluster, "rbac.authorization.k8s.io", "rolebindings")
+      .filter((b) => b.metadata.namespace === a.namespace);
     if (check(rbs, a.namespace)) return true;
   }
   return false;

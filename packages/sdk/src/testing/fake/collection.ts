@@ -9,7 +9,13 @@ import type { Change, ObjectAddress } from "./store.js";
 
 /** An object as a client reads it: with the `kcp.io/cluster` annotation kcp derives from its key. */
 export function present(address: ObjectAddress, obj: KubeObject): KubeObject {
-  return { ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, [CLUSTER_ANNOTATION]: address.cluster } } };
+  return {
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      annotations: { ...obj.metadata.annotations, [CLUSTER_ANNOTATION]: address.cluster },
+    },
+  };
 }
 
 type Filter = (a: ObjectAddress, o: KubeObject) => boolean;
@@ -52,12 +58,19 @@ function decodeContinue(token: string): { rv: number; start: string } {
     if (typeof v.rv !== "number" || typeof v.start !== "string") throw new Error("bad token");
     return v;
   } catch {
-    throw badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+    throw badRequest(
+      "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+    );
   }
 }
 
 /** A list, paged by `limit`/`continue`; an expired continue token is a 410. */
-export function listObjects(state: FakeState, scope: Scope, namespace: string | undefined, query: URLSearchParams): unknown {
+export function listObjects(
+  state: FakeState,
+  scope: Scope,
+  namespace: string | undefined,
+  query: URLSearchParams,
+): unknown {
   const filter = selectorFilter(scope, namespace, query);
   const limit = Number(query.get("limit") ?? 0);
   const token = query.get("continue");
@@ -66,12 +79,18 @@ export function listObjects(state: FakeState, scope: Scope, namespace: string | 
   if (token) {
     const c = decodeContinue(token);
     if (c.rv < state.store.compactedRv) {
-      throw new StatusError(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
+      throw new StatusError(
+        410,
+        "Expired",
+        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+      );
     }
     rv = c.rv;
     start = c.start;
   }
-  const all = state.store.list(resourceKey(scope.resource), () => true).filter((x) => x.key > start && filter(x.address, x.object));
+  const all = state.store
+    .list(resourceKey(scope.resource), () => true)
+    .filter((x) => x.key > start && filter(x.address, x.object));
   const page = limit > 0 ? all.slice(0, limit) : all;
   const more = limit > 0 && all.length > limit;
   const r = scope.resource;
@@ -80,7 +99,10 @@ export function listObjects(state: FakeState, scope: Scope, namespace: string | 
     apiVersion: apiVersionOf(r),
     metadata: {
       resourceVersion: String(rv),
-      ...(more && { continue: encodeContinue(rv, page.at(-1)!.key), remainingItemCount: all.length - page.length }),
+      ...(more && {
+        continue: encodeContinue(rv, page.at(-1)!.key),
+        remainingItemCount: all.length - page.length,
+      }),
     },
     items: page.map((x) => present(x.address, x.object)),
   };
@@ -88,7 +110,7 @@ export function listObjects(state: FakeState, scope: Scope, namespace: string | 
 
 /** Options of {@link serveWatch} the server sets. */
 export interface WatchServing {
-  /** How often an idle watch gets a BOOKMARK (with `allowWatchBookmarks`). */
+  /** How often a watch gets a BOOKMARK (with `allowWatchBookmarks`); 0 for never. */
   bookmarkIntervalMs: number;
   /** Open watches, so a fault can end them. */
   open: Set<{ expire(): void; end(): void }>;
@@ -120,7 +142,9 @@ export function serveWatch(
     if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const gone = (rv: string) =>
-    statusBody(new StatusError(410, "Expired", `too old resource version: ${rv} (${state.store.compactedRv})`));
+    statusBody(
+      new StatusError(410, "Expired", `too old resource version: ${rv} (${state.store.compactedRv})`),
+    );
 
   const onChange = (c: Change) => {
     const now = c.type !== "DELETED" && filter(c, c.object);
@@ -134,6 +158,14 @@ export function serveWatch(
   if (rvParam === "" || rvParam === "0") {
     for (const x of state.store.list(resourceKey(r), () => true)) {
       if (filter(x.address, x.object)) write("ADDED", present(x.address, x.object));
+    }
+    // kcp marks the end of the initial events with a bookmark, asked for or not (sendInitialEvents).
+    if (bookmarks) {
+      write("BOOKMARK", {
+        kind: r.kind,
+        apiVersion: apiVersionOf(r),
+        metadata: { resourceVersion: String(state.store.resourceVersion), annotations: { "k8s.io/initial-events-end": "true" } },
+      });
     }
   } else {
     const rv = Number(rvParam);
@@ -152,8 +184,12 @@ export function serveWatch(
     else sentRv = c.rv;
   });
   const bookmark = () =>
-    write("BOOKMARK", { kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(sentRv) } });
-  const ticker = bookmarks ? setInterval(bookmark, serving.bookmarkIntervalMs) : undefined;
+    write("BOOKMARK", {
+      kind: r.kind,
+      apiVersion: apiVersionOf(r),
+      metadata: { resourceVersion: String(sentRv) },
+    });
+  const ticker = bookmarks && serving.bookmarkIntervalMs > 0 ? setInterval(bookmark, serving.bookmarkIntervalMs) : undefined;
   const handle = {
     expire: () => {
       write("ERROR", gone(String(sentRv)));

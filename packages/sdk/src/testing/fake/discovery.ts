@@ -2,12 +2,17 @@ import type { ParsedPath } from "./request-path.js";
 import { type FakeResource, gvOf } from "./resources.js";
 
 /** Discovery documents (`/api`, `/apis`, `/api/v1`, `/apis/<g>/<v>`) for a set of served resources. */
-export function discovery(d: NonNullable<ParsedPath["discovery"]>, resources: readonly FakeResource[]): unknown | undefined {
+export function discovery(
+  d: NonNullable<ParsedPath["discovery"]>,
+  resources: readonly FakeResource[],
+): unknown | undefined {
   const verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
-  if (d.root === "api" && !d.version) return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] };
+  if (d.root === "api" && !d.version)
+    return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] };
   if (d.root === "apis" && !d.group) {
     const groups = new Map<string, string[]>();
-    for (const r of resources) if (r.group) groups.set(r.group, [...new Set([...(groups.get(r.group) ?? []), r.version])]);
+    for (const r of resources)
+      if (r.group) groups.set(r.group, [...new Set([...(groups.get(r.group) ?? []), r.version])]);
     return {
       kind: "APIGroupList",
       apiVersion: "v1",
@@ -38,7 +43,17 @@ export function discovery(d: NonNullable<ParsedPath["discovery"]>, resources: re
     groupVersion: gvOf({ group, version: d.version }),
     resources: served.flatMap((r) => [
       { name: r.plural, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs },
-      ...(r.statusSubresource ? [{ name: `${r.plural}/status`, singularName: "", namespaced: r.namespaced, kind: r.kind, verbs: ["get", "patch", "update"] }] : []),
+      ...(r.statusSubresource
+        ? [
+            {
+              name: `${r.plural}/status`,
+              singularName: "",
+              namespaced: r.namespaced,
+              kind: r.kind,
+              verbs: ["get", "patch", "update"],
+            },
+          ]
+        : []),
     ]),
   };
 }

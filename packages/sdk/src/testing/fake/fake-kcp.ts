@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { KubeClient } from "../../transport/kube-client.js";
 import type { KcpInstance } from "../kcp-server.js";
-import { reconcileApis } from "./apis-controller.js";
+import { admitBinding, reconcileApis } from "./apis-controller.js";
 import type { WatchServing } from "./collection.js";
 import { type FakeKcpFaults, FaultState } from "./faults.js";
 import { handleRequest } from "./handler.js";
@@ -19,7 +19,11 @@ export interface StartFakeKcpOptions {
   rootDir?: string;
   /** Fixed port on 127.0.0.1; default a free one. */
   port?: number;
-  /** How often idle watches that allow bookmarks get one; default 1000 ms (kcp: about a minute). */
+  /**
+   * How often watches that allow bookmarks get one, in ms; default 0, never: kcp's virtual
+   * workspace sends none in a watch's first minutes (only the initial-events-end bookmark of a
+   * watch from resourceVersion 0, which the fake sends too).
+   */
   bookmarkIntervalMs?: number;
 }
 
@@ -65,10 +69,10 @@ export async function startFakeKcp(options: StartFakeKcpOptions = {}): Promise<F
   const baseUrl = `https://127.0.0.1:${port}`;
   const state = new FakeState(baseUrl);
   state.hooks = {
-    beforeCreate: (a, o) => workspaceCreated(state, a, o),
+    beforeCreate: (a, o) => workspaceCreated(state, a, admitBinding(state, a, o)),
     afterDelete: (a, o) => workspaceDeleted(state, a, o),
   };
-  const watches: WatchServing = { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000, open: new Set() };
+  const watches: WatchServing = { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 0, open: new Set() };
   const faults = new FaultState(
     () => state.store.compact(),
     () => {

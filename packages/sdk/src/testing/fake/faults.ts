@@ -1,5 +1,3 @@
-import type { Socket } from "node:net";
-
 /** A request the fake is told to fail. */
 export interface FailNextOptions {
   /** HTTP status to answer with; default 503. */
@@ -42,7 +40,7 @@ export interface FakeKcpFaults {
 /** The state behind {@link FakeKcpFaults}, as the server consults it. */
 export class FaultState implements FakeKcpFaults {
   latencyMs = 0;
-  readonly sockets = new Set<Socket>();
+  readonly sockets = new Set<{ destroy(): void }>();
   private failures: { left: number; status: number; match: RegExp | undefined }[] = [];
 
   constructor(

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { KubeObject } from "../../util/objects.js";
 import { reconcileApis } from "./apis-controller.js";
 import { listObjects, present, serveWatch, type WatchServing } from "./collection.js";
 import { discovery } from "./discovery.js";
@@ -11,7 +12,9 @@ import { resolveScope, verbOf } from "./scope.js";
 import { selfSubjectAccessReview, tokenRequest } from "./special.js";
 import type { FakeState, User } from "./state.js";
 
-const namespacedBuiltin = new Set(BUILTIN_RESOURCES.filter((r) => r.namespaced).map((r) => `${r.group}/${r.plural}`));
+const namespacedBuiltin = new Set(
+  BUILTIN_RESOURCES.filter((r) => r.namespaced).map((r) => `${r.group}/${r.plural}`),
+);
 
 function authenticate(state: FakeState, req: IncomingMessage): User {
   const auth = req.headers.authorization ?? "";
@@ -45,7 +48,11 @@ export async function handleRequest(
     const failed = faults.take(`${method} ${url.pathname}${url.search}`);
     if (failed !== undefined) {
       req.resume();
-      throw new StatusError(failed, failed === 429 ? "TooManyRequests" : failed >= 500 ? "InternalError" : "BadRequest", `injected failure (${failed})`);
+      throw new StatusError(
+        failed,
+        failed === 429 ? "TooManyRequests" : failed >= 500 ? "InternalError" : "BadRequest",
+        `injected failure (${failed})`,
+      );
     }
     if (["/readyz", "/healthz", "/livez"].includes(url.pathname)) {
       res.writeHead(200, { "Content-Type": "text/plain" });
@@ -53,9 +60,15 @@ export async function handleRequest(
       return;
     }
     const user = authenticate(state, req);
-    const p = parseRequestPath(url.pathname, (g, plural) => namespacedBuiltin.has(`${g}/${plural}`) || !!(g && plural && !["status", "finalize"].includes(plural)));
+    const p = parseRequestPath(
+      url.pathname,
+      (g, plural) =>
+        namespacedBuiltin.has(`${g}/${plural}`) ||
+        !!(g && plural && !["status", "finalize"].includes(plural)),
+    );
     if (!p) throw new StatusError(404, "NotFound", "the server could not find the requested resource");
-    const body = method === "GET" || method === "DELETE" ? (await readRequestBody(req), "") : await readRequestBody(req);
+    const raw = await readRequestBody(req);
+    const body = method === "GET" || method === "DELETE" ? "" : raw;
     const query = url.searchParams;
     const watch = query.get("watch") === "true" || query.get("watch") === "1";
 
@@ -72,7 +85,13 @@ export async function handleRequest(
       if (!cluster) throw new StatusError(403, "Forbidden", `access to workspace ${p.cluster} denied`);
       return sendJson(res, 201, selfSubjectAccessReview(state, user, cluster, body));
     }
-    if (p.group === "" && p.plural === "serviceaccounts" && p.subresource === "token" && method === "POST" && !p.virtualWorkspace) {
+    if (
+      p.group === "" &&
+      p.plural === "serviceaccounts" &&
+      p.subresource === "token" &&
+      method === "POST" &&
+      !p.virtualWorkspace
+    ) {
       const cluster = state.cluster(p.cluster);
       if (!cluster) throw new StatusError(403, "Forbidden", `access to workspace ${p.cluster} denied`);
       resolveScope(state, user, p, "create");
@@ -88,31 +107,57 @@ export async function handleRequest(
     if (method === "GET") {
       if (watch) return serveWatch(state, scope, namespace, query, res, watches);
       if (!p.name) return sendJson(res, 200, listObjects(state, scope, namespace, query));
-      if (!scope.cluster) throw new StatusError(404, "NotFound", "the server could not find the requested resource");
-      const address = { cluster: scope.cluster.id, resource: resourceKey(scope.resource), namespace: namespace ?? "", name: p.name };
+      if (!scope.cluster)
+        throw new StatusError(404, "NotFound", "the server could not find the requested resource");
+      const address = {
+        cluster: scope.cluster.id,
+        resource: resourceKey(scope.resource),
+        namespace: namespace ?? "",
+        name: p.name,
+      };
       const obj = state.store.get(address);
       if (!obj || !scope.visible(address, obj)) {
-        throw new StatusError(404, "NotFound", `${qualifiedName(scope.resource)} "${p.name}" not found`, { name: p.name, group: scope.resource.group, kind: scope.resource.plural });
+        throw new StatusError(404, "NotFound", `${qualifiedName(scope.resource)} "${p.name}" not found`, {
+          name: p.name,
+          group: scope.resource.group,
+          kind: scope.resource.plural,
+        });
       }
       return sendJson(res, 200, present(address, obj));
     }
-    const w: WriteRequest = { scope, namespace, name: p.name, subresource: p.subresource, body, contentType: String(req.headers["content-type"] ?? "application/json"), query };
+    const w: WriteRequest = {
+      scope,
+      namespace,
+      name: p.name,
+      subresource: p.subresource,
+      body,
+      contentType: String(req.headers["content-type"] ?? "application/json"),
+      query,
+    };
     const manager = query.get("fieldManager") ?? undefined;
     const dryRun = query.get("dryRun") === "All";
-    if (!scope.cluster) throw new StatusError(405, "MethodNotAllowed", "writes need one workspace, not /clusters/*");
+    if (!scope.cluster)
+      throw new StatusError(405, "MethodNotAllowed", "writes need one workspace, not /clusters/*");
     const at = (o: { metadata: { namespace?: string; name?: string } }) => ({
       cluster: scope.cluster!.id,
       resource: resourceKey(scope.resource),
       namespace: o.metadata.namespace ?? "",
       name: o.metadata.name ?? "",
     });
-    let out;
+    let out: KubeObject;
     let code = 200;
     if (method === "POST" && !p.name) {
       out = createObject(state, w, manager ?? userAgentManager(req), dryRun);
       code = 201;
-    } else if (method === "PUT" && p.name) out = updateObject(state, w, manager ?? userAgentManager(req), dryRun);
-    else if (method === "PATCH" && p.name) out = patchObject(state, w, manager ?? (w.contentType.startsWith("application/apply-patch") ? undefined : userAgentManager(req)), dryRun);
+    } else if (method === "PUT" && p.name)
+      out = updateObject(state, w, manager ?? userAgentManager(req), dryRun);
+    else if (method === "PATCH" && p.name)
+      out = patchObject(
+        state,
+        w,
+        manager ?? (w.contentType.startsWith("application/apply-patch") ? undefined : userAgentManager(req)),
+        dryRun,
+      );
     else if (method === "DELETE" && p.name) out = deleteObject(state, w, dryRun);
     else throw new StatusError(405, "MethodNotAllowed", `${method} is not supported here`);
     if (!dryRun) settle(state);
@@ -136,7 +181,12 @@ function discoveryOfExport(state: FakeState, user: User, p: Parameters<typeof re
   const exportCluster = state.cluster(vw.cluster);
   if (!exportCluster) return [];
   // The caller needs the export's content rights, as for any other request there.
-  resolveScope(state, user, { ...p, group: "apis.kcp.io", version: "v1alpha2", plural: "apibindings" }, "list");
+  resolveScope(
+    state,
+    user,
+    { ...p, group: "apis.kcp.io", version: "v1alpha2", plural: "apibindings" },
+    "list",
+  );
   const bindings = BUILTIN_RESOURCES.filter((r) => r.plural === "apibindings");
   return [...state.exportResources(exportCluster.id, vw.exportName), ...bindings];
 }

@@ -13,7 +13,10 @@ export class StatusError extends Error {
 }
 
 export const notFound = (qualified: string, name: string) =>
-  new StatusError(404, "NotFound", `${qualified} "${name}" not found`, { name, kind: qualified.split(".")[0] });
+  new StatusError(404, "NotFound", `${qualified} "${name}" not found`, {
+    name,
+    kind: qualified.split(".")[0],
+  });
 
 export const badRequest = (message: string) => new StatusError(400, "BadRequest", message);
 

@@ -1,5 +1,12 @@
 import type { KubeObject } from "../../util/objects.js";
-import { changedFields, type FieldSet, fieldSetOf, presentFields, subtractFields, unionFields } from "./patch.js";
+import {
+  changedFields,
+  type FieldSet,
+  fieldSetOf,
+  presentFields,
+  subtractFields,
+  unionFields,
+} from "./patch.js";
 
 /** One `metadata.managedFields` entry. */
 export interface ManagedEntry {
@@ -13,7 +20,15 @@ export interface ManagedEntry {
 }
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
-const BOOKKEEPING = ["resourceVersion", "managedFields", "generation", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"];
+const BOOKKEEPING = [
+  "resourceVersion",
+  "managedFields",
+  "generation",
+  "uid",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+];
 
 /** The fields of an object a write can own: no bookkeeping, no name, no apiVersion/kind. */
 export function ownableFields(obj: unknown): FieldSet {
@@ -40,9 +55,13 @@ export function updateManagedFields(
   applied?: FieldSet,
 ): ManagedEntry[] {
   const strip = (o: KubeObject | undefined) =>
-    o && { ...o, metadata: Object.fromEntries(Object.entries(o.metadata).filter(([k]) => !BOOKKEEPING.includes(k))) };
+    o && {
+      ...o,
+      metadata: Object.fromEntries(Object.entries(o.metadata).filter(([k]) => !BOOKKEEPING.includes(k))),
+    };
   const taken = applied ?? changedFields(strip(before) ?? {}, strip(after));
-  const mine = (e: ManagedEntry) => e.manager === manager && e.operation === operation && e.subresource === subresource;
+  const mine = (e: ManagedEntry) =>
+    e.manager === manager && e.operation === operation && e.subresource === subresource;
   const out: ManagedEntry[] = [];
   let own: FieldSet = {};
   for (const e of entries) {
@@ -54,7 +73,11 @@ export function updateManagedFields(
     if (Object.keys(rest).length > 0) out.push({ ...e, fieldsV1: rest });
   }
   const fields = presentFields(applied ?? unionFields(own, taken), after);
-  if (Object.keys(fields).length > 0 || (operation === "Apply" && entries.some(mine)) || Object.keys(taken).length > 0) {
+  if (
+    Object.keys(fields).length > 0 ||
+    (operation === "Apply" && entries.some(mine)) ||
+    Object.keys(taken).length > 0
+  ) {
     out.push({
       manager,
       operation,

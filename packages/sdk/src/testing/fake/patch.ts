@@ -87,7 +87,8 @@ function addAt(doc: Json, path: string, value: Json, replace: boolean): Json {
       throw new PatchError(422, `doc is missing path: "${path}"`);
     parent.splice(i, replace ? 1 : 0, value);
   } else {
-    if (replace && !(key in parent)) throw new PatchError(422, `doc is missing path: "${path}": missing value`);
+    if (replace && !(key in parent))
+      throw new PatchError(422, `doc is missing path: "${path}": missing value`);
     parent[key] = value;
   }
   return doc;
@@ -238,6 +239,7 @@ export function applyMerge(live: Json, config: Json): Json {
 
 function listKey(list: unknown[]): string | undefined {
   if (list.length === 0 || !list.every(isObject)) return undefined;
-  for (const key of ["type", "name"]) if (list.every((i) => typeof (i as JsonObject)[key] === "string")) return key;
+  for (const key of ["type", "name"])
+    if (list.every((i) => typeof (i as JsonObject)[key] === "string")) return key;
   return undefined;
 }

@@ -19,8 +19,14 @@ export interface ParsedPath {
  * paths that are not API paths at all. `namespacedPlurals` decides `/namespaces/<x>/<y>`: a
  * namespaced collection when `<y>` is one, else a subresource of namespace `<x>`.
  */
-export function parseRequestPath(pathname: string, isNamespacedPlural: (group: string, plural: string) => boolean): ParsedPath | undefined {
-  let segs = pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+export function parseRequestPath(
+  pathname: string,
+  isNamespacedPlural: (group: string, plural: string) => boolean,
+): ParsedPath | undefined {
+  let segs = pathname
+    .split("/")
+    .filter((s) => s !== "")
+    .map(decodeURIComponent);
   let virtualWorkspace: ParsedPath["virtualWorkspace"];
   if (segs[0] === "services") {
     if (segs[1] !== "apiexport" || segs.length < 4) return undefined;

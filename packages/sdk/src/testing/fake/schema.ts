@@ -33,7 +33,8 @@ export function pruneAndDefault(schema: CelSchema, value: unknown, root = false)
         delete value[k];
     }
     for (const [k, p] of Object.entries(props ?? {})) {
-      if (value[k] === undefined && p.default !== undefined) value[k] = pruneAndDefault(p, structuredClone(p.default));
+      if (value[k] === undefined && p.default !== undefined)
+        value[k] = pruneAndDefault(p, structuredClone(p.default));
     }
   } else if (Array.isArray(value) && isObj(schema.items)) {
     const items = schema.items;
@@ -43,34 +44,53 @@ export function pruneAndDefault(schema: CelSchema, value: unknown, root = false)
 }
 
 function show(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
 }
 
 /** The OpenAPI checks of a structural schema: types, required, enum, bounds, patterns. */
 export function validateSchema(schema: CelSchema, value: unknown, path: string, out: FieldCause[]): void {
   if (value === null) {
     if (!schema.nullable)
-      out.push({ reason: "FieldValueTypeInvalid", field: path, message: `Invalid value: "null": ${path} in body must be of type ${typeOf(schema) ?? "object"}: "null"` });
+      out.push({
+        reason: "FieldValueTypeInvalid",
+        field: path,
+        message: `Invalid value: "null": ${path} in body must be of type ${typeOf(schema) ?? "object"}: "null"`,
+      });
     return;
   }
   if (value === undefined) return;
   const t = typeOf(schema);
   const intOrString = schema["x-kubernetes-int-or-string"] === true;
-  const actual = Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value === "number" ? "number" : typeof value;
-  const fits =
-    intOrString ? actual === "integer" || actual === "string"
-    : t === undefined ? true
-    : t === "number" ? actual === "number" || actual === "integer"
-    : t === actual;
+  const actual = Array.isArray(value)
+    ? "array"
+    : Number.isInteger(value)
+      ? "integer"
+      : typeof value === "number"
+        ? "number"
+        : typeof value;
+  const fits = intOrString
+    ? actual === "integer" || actual === "string"
+    : t === undefined
+      ? true
+      : t === "number"
+        ? actual === "number" || actual === "integer"
+        : t === actual;
   if (!fits) {
     const want = intOrString ? "integer or string" : t;
-    out.push({ reason: "FieldValueTypeInvalid", field: path, message: `Invalid value: "${actual}": ${path} in body must be of type ${want}: "${actual}"` });
+    out.push({
+      reason: "FieldValueTypeInvalid",
+      field: path,
+      message: `Invalid value: "${actual}": ${path} in body must be of type ${want}: "${actual}"`,
+    });
     return;
   }
   const bad = (message: string, reason: FieldCause["reason"] = "FieldValueInvalid") =>
     out.push({ reason, field: path, message });
   if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-    bad(`Unsupported value: ${show(value)}: supported values: ${schema.enum.map(show).join(", ")}`, "FieldValueNotSupported");
+    bad(
+      `Unsupported value: ${show(value)}: supported values: ${schema.enum.map(show).join(", ")}`,
+      "FieldValueNotSupported",
+    );
   }
   if (typeof value === "string") {
     if (typeof schema.maxLength === "number" && [...value].length > schema.maxLength)
@@ -93,18 +113,22 @@ export function validateSchema(schema: CelSchema, value: unknown, path: string, 
       bad(`Too many: ${value.length}: must have at most ${schema.maxItems} items`);
     if (typeof schema.minItems === "number" && value.length < (schema.minItems as number))
       bad(`Invalid value: ${value.length}: ${path} in body should have at least ${schema.minItems} items`);
-    if (isObj(schema.items)) for (const [i, v] of value.entries()) validateSchema(schema.items, v, `${path}[${i}]`, out);
+    if (isObj(schema.items))
+      for (const [i, v] of value.entries()) validateSchema(schema.items, v, `${path}[${i}]`, out);
   }
   if (isObj(value)) {
     for (const r of schema.required ?? [])
-      if (value[r] === undefined) out.push({ reason: "FieldValueRequired", field: join(path, r), message: "Required value" });
+      if (value[r] === undefined)
+        out.push({ reason: "FieldValueRequired", field: join(path, r), message: "Required value" });
     const n = Object.keys(value).length;
     if (typeof schema.maxProperties === "number" && n > schema.maxProperties)
       bad(`Too many: ${n}: must have at most ${schema.maxProperties} items`);
     if (typeof schema.minProperties === "number" && n < (schema.minProperties as number))
       bad(`Invalid value: ${n}: ${path} in body should have at least ${schema.minProperties} properties`);
     for (const [k, v] of Object.entries(value)) {
-      const p = schema.properties?.[k] ?? (isObj(schema.additionalProperties) ? schema.additionalProperties : undefined);
+      const p =
+        schema.properties?.[k] ??
+        (isObj(schema.additionalProperties) ? schema.additionalProperties : undefined);
       if (p && !(path === "" && k === "metadata")) validateSchema(p, v, join(path, k), out);
     }
   }
@@ -121,7 +145,11 @@ export function admit(schema: CelSchema, obj: Obj): { object: Obj; causes: Field
   if (causes.length === 0) {
     const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = object;
     for (const f of evaluateCelRules(schema, rest, "", true)) {
-      causes.push({ reason: "FieldValueInvalid", field: f.path, message: `Invalid value: "object": ${f.message}` });
+      causes.push({
+        reason: "FieldValueInvalid",
+        field: f.path,
+        message: `Invalid value: "object": ${f.message}`,
+      });
     }
   }
   return { object, causes };

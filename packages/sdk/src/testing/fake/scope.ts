@@ -28,7 +28,11 @@ const noResource = () => new StatusError(404, "NotFound", "the server could not 
 /** The RBAC verb of a request. */
 export function verbOf(method: string, p: ParsedPath, watch: boolean): string {
   if (method === "GET") return watch ? "watch" : p.name ? "get" : "list";
-  return { POST: "create", PUT: "update", PATCH: "patch", DELETE: p.name ? "delete" : "deletecollection" }[method] ?? method.toLowerCase();
+  return (
+    { POST: "create", PUT: "update", PATCH: "patch", DELETE: p.name ? "delete" : "deletecollection" }[
+      method
+    ] ?? method.toLowerCase()
+  );
 }
 
 /**
@@ -40,7 +44,8 @@ export function verbOf(method: string, p: ParsedPath, watch: boolean): string {
 export function resolveScope(state: FakeState, user: User, p: ParsedPath, verb: string): Scope {
   if (!p.virtualWorkspace) {
     const cluster = p.cluster === "*" ? undefined : state.cluster(p.cluster);
-    if (p.cluster !== "*" && !cluster) throw new StatusError(403, "Forbidden", `access to workspace ${p.cluster} denied`);
+    if (p.cluster !== "*" && !cluster)
+      throw new StatusError(403, "Forbidden", `access to workspace ${p.cluster} denied`);
     const resource = findResource(cluster ? state.resourcesOf(cluster.id) : BUILTIN_RESOURCES, p);
     if (!resource) throw noResource();
     const attrs: Attributes = {
@@ -69,15 +74,29 @@ export function resolveScope(state: FakeState, user: User, p: ParsedPath, verb: 
   const vw = p.virtualWorkspace;
   const exportCluster = state.cluster(vw.cluster);
   const exp = exportCluster
-    ? (state.store.get({ cluster: exportCluster.id, resource: "apis.kcp.io/apiexports", namespace: "", name: vw.exportName }) as ApiExportObject | undefined)
+    ? (state.store.get({
+        cluster: exportCluster.id,
+        resource: "apis.kcp.io/apiexports",
+        namespace: "",
+        name: vw.exportName,
+      }) as ApiExportObject | undefined)
     : undefined;
-  if (!exportCluster || !exp) throw new StatusError(404, "NotFound", "the server could not find the requested resource");
-  const content: Attributes = { verb, group: "apis.kcp.io", resource: "apiexports", subresource: "content", name: vw.exportName };
+  if (!exportCluster || !exp)
+    throw new StatusError(404, "NotFound", "the server could not find the requested resource");
+  const content: Attributes = {
+    verb,
+    group: "apis.kcp.io",
+    resource: "apiexports",
+    subresource: "content",
+    name: vw.exportName,
+  };
   if (!authorize(state, user, exportCluster.id, content)) {
     throw new StatusError(403, "Forbidden", forbiddenMessage(user, content, "apiexports.apis.kcp.io"));
   }
   const bindingsOf = (cluster: string) =>
-    (state.listIn(cluster, "apis.kcp.io", "apibindings") as ApiBindingObject[]).filter((b) => bindsThis(state, b, cluster, exportCluster.id, vw.exportName));
+    (state.listIn(cluster, "apis.kcp.io", "apibindings") as ApiBindingObject[]).filter((b) =>
+      bindsThis(state, b, cluster, exportCluster.id, vw.exportName),
+    );
   // Recomputed when anything was written, so a long watch sees workspaces bind and unbind.
   let seenRv = -1;
   let bound = new Set<string>();
@@ -102,26 +121,38 @@ export function resolveScope(state: FakeState, user: User, p: ParsedPath, verb: 
     cluster = state.cluster(p.cluster);
     if (!cluster || !boundClusters().has(cluster.id)) throw noResource();
   }
-  const inCluster = (a: ObjectAddress) => (cluster ? a.cluster === cluster.id : boundClusters().has(a.cluster));
+  const inCluster = (a: ObjectAddress) =>
+    cluster ? a.cluster === cluster.id : boundClusters().has(a.cluster);
 
   const exported = findResource(state.exportResources(exportCluster.id, vw.exportName), p);
-  if (exported) return { resource: exported, ...(cluster && { cluster }), virtual: true, visible: (a) => inCluster(a) };
+  if (exported)
+    return { resource: exported, ...(cluster && { cluster }), virtual: true, visible: (a) => inCluster(a) };
 
   if (p.group === "apis.kcp.io" && p.version === "v1alpha2" && p.plural === "apibindings") {
     if (!["get", "list", "watch"].includes(verb)) {
-      throw new StatusError(405, "MethodNotAllowed", `${verb} is not supported on apibindings in the virtual workspace`);
+      throw new StatusError(
+        405,
+        "MethodNotAllowed",
+        `${verb} is not supported on apibindings in the virtual workspace`,
+      );
     }
     return {
       resource: BINDINGS,
       ...(cluster && { cluster }),
       virtual: true,
       // A binding's own events (its deletion above all) show whether or not it is Bound.
-      visible: (a, o) => (cluster ? a.cluster === cluster.id : true) && bindsThis(state, o as ApiBindingObject, a.cluster, exportCluster.id, vw.exportName),
+      visible: (a, o) =>
+        (cluster ? a.cluster === cluster.id : true) &&
+        bindsThis(state, o as ApiBindingObject, a.cluster, exportCluster.id, vw.exportName),
     };
   }
 
   const builtin = findResource(BUILTIN_RESOURCES, p);
-  const claim = builtin && (exp.spec?.permissionClaims ?? []).find((c) => (c.group ?? "") === builtin.group && c.resource === builtin.plural);
+  const claim =
+    builtin &&
+    (exp.spec?.permissionClaims ?? []).find(
+      (c) => (c.group ?? "") === builtin.group && c.resource === builtin.plural,
+    );
   if (!builtin || !claim) throw noResource();
   const claimVerbs = (clusterId: string): string[] => {
     for (const b of bindingsOf(clusterId)) {
@@ -137,13 +168,29 @@ export function resolveScope(state: FakeState, user: User, p: ParsedPath, verb: 
     return verbs.includes("*") || verbs.includes(verb);
   };
   if (cluster && !allowed(cluster.id)) {
-    throw new StatusError(403, "Forbidden", `${qualifiedName(builtin)}${p.name ? ` "${p.name}"` : ""} is forbidden: the permission claim for ${verb} is not accepted in workspace ${cluster.path}`);
+    throw new StatusError(
+      403,
+      "Forbidden",
+      `${qualifiedName(builtin)}${p.name ? ` "${p.name}"` : ""} is forbidden: the permission claim for ${verb} is not accepted in workspace ${cluster.path}`,
+    );
   }
-  if (p.namespace === undefined && builtin.namespaced && p.name) throw badRequest("a namespaced object needs a namespace");
-  return { resource: builtin, ...(cluster && { cluster }), virtual: true, visible: (a) => inCluster(a) && allowed(a.cluster) };
+  if (p.namespace === undefined && builtin.namespaced && p.name)
+    throw badRequest("a namespaced object needs a namespace");
+  return {
+    resource: builtin,
+    ...(cluster && { cluster }),
+    virtual: true,
+    visible: (a) => inCluster(a) && allowed(a.cluster),
+  };
 }
 
-function bindsThis(state: FakeState, b: ApiBindingObject, bindingCluster: string, exportCluster: string, exportName: string): boolean {
+function bindsThis(
+  state: FakeState,
+  b: ApiBindingObject,
+  bindingCluster: string,
+  exportCluster: string,
+  exportName: string,
+): boolean {
   const ref = b.spec?.reference?.export;
   if (ref?.name !== exportName) return false;
   return state.cluster(ref.path ?? bindingCluster)?.id === exportCluster;

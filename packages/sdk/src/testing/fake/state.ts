@@ -79,7 +79,16 @@ export class FakeState {
     for (const name of ["default", "kube-system", "kube-public"]) {
       this.store.put(
         { cluster: id, resource: "/namespaces", namespace: "", name },
-        newMeta({ apiVersion: "v1", kind: "Namespace", metadata: { name }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } }, false),
+        newMeta(
+          {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name },
+            spec: { finalizers: ["kubernetes"] },
+            status: { phase: "Active" },
+          },
+          false,
+        ),
       );
     }
     return c;
@@ -88,7 +97,8 @@ export class FakeState {
   removeCluster(id: string): void {
     const c = this.clusters.get(id);
     if (!c) return;
-    for (const child of [...this.clusters.values()]) if (child.path.startsWith(`${c.path}:`)) this.removeCluster(child.id);
+    for (const child of [...this.clusters.values()])
+      if (child.path.startsWith(`${c.path}:`)) this.removeCluster(child.id);
     for (const a of this.store.addressesIn(id)) this.store.remove(a);
     this.clusters.delete(id);
     this.byPath.delete(c.path);
@@ -111,14 +121,29 @@ export class FakeState {
 
   /** The resources defined by an APIExport: one per exported schema's served version. */
   exportResources(exportCluster: string, exportName: string): FakeResource[] {
-    const exp = this.store.get({ cluster: exportCluster, resource: "apis.kcp.io/apiexports", namespace: "", name: exportName }) as
-      | ApiExportObject
-      | undefined;
+    const exp = this.store.get({
+      cluster: exportCluster,
+      resource: "apis.kcp.io/apiexports",
+      namespace: "",
+      name: exportName,
+    }) as ApiExportObject | undefined;
     if (!exp) return [];
     const out: FakeResource[] = [];
     for (const res of exp.spec?.resources ?? []) {
-      const schemaObj = this.store.get({ cluster: exportCluster, resource: "apis.kcp.io/apiresourceschemas", namespace: "", name: res.schema }) as
-        | (KubeObject & { spec?: { group: string; names: { plural: string; kind: string }; scope: string; versions: SchemaVersion[] } })
+      const schemaObj = this.store.get({
+        cluster: exportCluster,
+        resource: "apis.kcp.io/apiresourceschemas",
+        namespace: "",
+        name: res.schema,
+      }) as
+        | (KubeObject & {
+            spec?: {
+              group: string;
+              names: { plural: string; kind: string };
+              scope: string;
+              versions: SchemaVersion[];
+            };
+          })
         | undefined;
       if (!schemaObj?.spec) continue;
       const spec = schemaObj.spec;
@@ -151,7 +176,9 @@ export class FakeState {
   resourcesOf(cluster: string): FakeResource[] {
     const out = [...BUILTIN_RESOURCES];
     for (const b of this.boundBindings(cluster)) {
-      out.push(...this.exportResources(b.status!.apiExportClusterName!, b.spec?.reference?.export?.name ?? ""));
+      out.push(
+        ...this.exportResources(b.status!.apiExportClusterName!, b.spec?.reference?.export?.name ?? ""),
+      );
     }
     return out;
   }

@@ -44,7 +44,10 @@ export class ObjectStore {
   }
 
   /** Objects of one resource matching the filter, in a stable order (cluster, namespace, name). */
-  list(resource: string, filter: (a: ObjectAddress) => boolean): { address: ObjectAddress; key: string; object: KubeObject }[] {
+  list(
+    resource: string,
+    filter: (a: ObjectAddress) => boolean,
+  ): { address: ObjectAddress; key: string; object: KubeObject }[] {
     const out: { address: ObjectAddress; key: string; object: KubeObject }[] = [];
     for (const [key, c] of this.objects) {
       if (c.resource === resource && filter(c)) out.push({ address: c, key, object: c.object });

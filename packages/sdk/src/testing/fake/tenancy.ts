@@ -33,7 +33,10 @@ export function workspaceCreated(state: FakeState, address: ObjectAddress, obj: 
     },
     status: {
       phase: "Ready",
-      conditions: [{ type: "WorkspaceScheduled", status: "True" }, { type: "WorkspaceInitialized", status: "True" }],
+      conditions: [
+        { type: "WorkspaceScheduled", status: "True" },
+        { type: "WorkspaceInitialized", status: "True" },
+      ],
     },
   } as KubeObject;
 }
