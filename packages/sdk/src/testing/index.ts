@@ -15,19 +15,19 @@ export {
   type SkippedObject,
 } from "./bootstrap-workspace.js";
 export {
-  type KcpGlobalSetup,
-  type KcpGlobalSetupOptions,
-  kcpGlobalSetup,
-  type ProvidedKcp,
-} from "./global-setup.js";
-export { createServiceAccountIdentity, type Identity, type IdentityOptions } from "./identity.js";
-export {
   type FailNextOptions,
   type FakeKcpFaults,
   type FakeKcpInstance,
   type StartFakeKcpOptions,
   startFakeKcp,
 } from "./fake/index.js";
+export {
+  type KcpGlobalSetup,
+  type KcpGlobalSetupOptions,
+  kcpGlobalSetup,
+  type ProvidedKcp,
+} from "./global-setup.js";
+export { createServiceAccountIdentity, type Identity, type IdentityOptions } from "./identity.js";
 export {
   DEFAULT_KCP_VERSION,
   type EnsureKcpOptions,

@@ -164,7 +164,10 @@ export function serveWatch(
       write("BOOKMARK", {
         kind: r.kind,
         apiVersion: apiVersionOf(r),
-        metadata: { resourceVersion: String(state.store.resourceVersion), annotations: { "k8s.io/initial-events-end": "true" } },
+        metadata: {
+          resourceVersion: String(state.store.resourceVersion),
+          annotations: { "k8s.io/initial-events-end": "true" },
+        },
       });
     }
   } else {
@@ -189,7 +192,10 @@ export function serveWatch(
       apiVersion: apiVersionOf(r),
       metadata: { resourceVersion: String(sentRv) },
     });
-  const ticker = bookmarks && serving.bookmarkIntervalMs > 0 ? setInterval(bookmark, serving.bookmarkIntervalMs) : undefined;
+  const ticker =
+    bookmarks && serving.bookmarkIntervalMs > 0
+      ? setInterval(bookmark, serving.bookmarkIntervalMs)
+      : undefined;
   const handle = {
     expire: () => {
       write("ERROR", gone(String(sentRv)));
