@@ -1,17 +1,21 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-/** What the `fake` project runs: the conformance suite and the tests that pass against the fake. */
+/**
+ * What the `fake` project runs: the conformance suite, the examples' tests, and the runtime's tests
+ * that are quick and need nothing but the API. Every other integration test but the harness's own
+ * (real processes, shards, restarts) passes against the fake too:
+ * `MESH_TEST_SERVER=fake npm run test:integration -- <files>`.
+ */
 const FAKE_TESTS = [
   "test/conformance/**/*.test.ts",
+  "examples/*/test/**/*.test.ts",
   "test/virtual-workspace.test.ts",
-  "test/bootstrap.test.ts",
   "test/controller.test.ts",
   "test/status-writer.test.ts",
   "test/runtime/watch.test.ts",
+  "test/runtime/claimed.test.ts",
   "test/provider/provider.test.ts",
-  "test/provider/metrics.test.ts",
-  "test/provider/shutdown-and-leader.test.ts",
 ];
 
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));

@@ -114,4 +114,11 @@ describe("conformance: APIExports, APIBindings, endpoint slices", () => {
     );
     expect(await c.get("/apis/apis.kcp.io/v1alpha2/apibindings/no-such-export.example.io")).toBeUndefined();
   });
+
+  it("holds kcp's own APIExports in root, tenancy.kcp.io among them", async () => {
+    const list = await w.root.request<{ items: KubeObject[] }>({
+      path: "/apis/apis.kcp.io/v1alpha2/apiexports",
+    });
+    expect(list.items.map((e) => e.metadata.name)).toContain("tenancy.kcp.io");
+  });
 });

@@ -1,5 +1,5 @@
 import { CLUSTER_ANNOTATION, type KubeApiError, type KubeObject } from "@kcp-mesh/sdk";
-import { waitFor } from "@kcp-mesh/sdk/testing";
+import { bindExport, createWorkspace, waitFor } from "@kcp-mesh/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWatch } from "./watch-reader.js";
 import { createWidget, EXPORT, WIDGETS, type World, widget, widgetPath, world } from "./world.js";
@@ -104,4 +104,40 @@ describe("conformance: finalizers, deletion, unbinding", () => {
       watch.close();
     }
   });
+
+  it("deleting a workspace deletes what is in it (waiting for finalizers), then the workspace", async () => {
+    const doomed = await createWorkspace(w.root, `${w.provider.path}-doomed`);
+    const c = w.root.forWorkspace(doomed.path);
+    await bindExport(c, { path: w.provider.path, name: EXPORT });
+    await createWidget(c, {
+      ...widget("kept"),
+      metadata: { name: "kept", namespace: "default", finalizers: ["example.io/hold"] },
+    });
+    const parent = w.root.forWorkspace(doomed.path.slice(0, doomed.path.lastIndexOf(":")));
+    const name = doomed.path.split(":").at(-1)!;
+    await parent.request({ method: "DELETE", path: `/apis/tenancy.kcp.io/v1alpha1/workspaces/${name}` });
+    const inVw = `/clusters/${doomed.id}${widgetPath("kept")}`;
+    const deleting = await waitFor(
+      "the widget to be deleting",
+      async () => {
+        const o = await w.vw.get<KubeObject>(inVw);
+        return o?.metadata.deletionTimestamp ? o : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(deleting.metadata.finalizers).toEqual(["example.io/hold"]);
+    const ws = await parent.get<KubeObject>(`/apis/tenancy.kcp.io/v1alpha1/workspaces/${name}`);
+    expect(ws?.metadata.deletionTimestamp).toBeDefined();
+    await w.vw.request({
+      method: "PATCH",
+      path: inVw,
+      body: { metadata: { finalizers: null } },
+      contentType: "application/merge-patch+json",
+    });
+    await waitFor(
+      "the workspace to go",
+      async () => ((await parent.get(`/apis/tenancy.kcp.io/v1alpha1/workspaces/${name}`)) ? undefined : true),
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { KubeApiError, KubeClient, type KubeObject } from "@kcp-mesh/sdk";
-import { createServiceAccountIdentity } from "@kcp-mesh/sdk/testing";
+import { createServiceAccountIdentity, waitFor } from "@kcp-mesh/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXPORT, WIDGETS, type World, world } from "./world.js";
 
@@ -105,6 +105,30 @@ describe("conformance: identities and RBAC", () => {
       ).toBe(401);
     } finally {
       stranger.close();
+    }
+  });
+
+  it("refuses the token of a deleted service account with 401", async () => {
+    const temp = await createServiceAccountIdentity(w.ws(w.provider), {
+      name: "short-lived",
+      rules: [{ apiGroups: ["apis.kcp.io"], resources: ["apiexportendpointslices"], verbs: ["get"] }],
+    });
+    const client = KubeClient.fromKubeConfig({ yaml: temp.kubeconfig });
+    try {
+      const slice = `/apis/apis.kcp.io/v1alpha1/apiexportendpointslices/${EXPORT}`;
+      expect(await status(client.request({ path: slice }))).toBe(200);
+      await w
+        .ws(w.provider)
+        .request({ method: "DELETE", path: "/api/v1/namespaces/default/serviceaccounts/short-lived" });
+      await waitFor(
+        "the token to be refused",
+        async () => ((await status(client.request({ path: slice }))) === 401 ? true : undefined),
+        {
+          timeoutMs: 60_000,
+        },
+      );
+    } finally {
+      client.close();
     }
   });
 });

@@ -1,6 +1,17 @@
 import { CLUSTER_ANNOTATION, KubeApiError, type KubeObject } from "@kcp-mesh/sdk";
+import { bindExport } from "@kcp-mesh/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWidget, EXPORT, WIDGETS, type World, widget, widgetPath, world } from "./world.js";
+import { openWatch } from "./watch-reader.js";
+import {
+  CONFIGMAP_CLAIM,
+  createWidget,
+  EXPORT,
+  WIDGETS,
+  type World,
+  widget,
+  widgetPath,
+  world,
+} from "./world.js";
 
 describe("conformance: the APIExport virtual workspace", () => {
   let w: World;
@@ -88,9 +99,39 @@ describe("conformance: the APIExport virtual workspace", () => {
     expect([403, 404]).toContain((inB as KubeApiError).status);
   });
 
-  it("does not serve resources the export neither exports nor claims", async () => {
-    const err = await w.vw.request({ path: "/clusters/*/api/v1/secrets" }).catch((e: unknown) => e);
+  it("refuses resources the export neither exports nor claims with 403", async () => {
+    const a = w.consumers[0]!;
+    const err = await w.vw
+      .request({ path: `/clusters/${a.id}/api/v1/namespaces/default/secrets` })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeApiError);
-    expect([403, 404]).toContain((err as KubeApiError).status);
+    expect((err as KubeApiError).status).toBe(403);
+  });
+
+  // Last: it changes the second workspace's claim.
+  it("brings a workspace's existing objects of a claimed resource into an open watch once the claim is accepted", async () => {
+    const b = w.consumers[1]!;
+    await w.ws(b).request({
+      method: "POST",
+      path: "/api/v1/namespaces/default/configmaps",
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "late" }, data: { k: "v" } },
+    });
+    const path = "/clusters/*/api/v1/configmaps";
+    const list = await w.vw.request<{ metadata: { resourceVersion: string } }>({ path });
+    const watch = await openWatch(w.vw, path, {
+      resourceVersion: list.metadata.resourceVersion,
+      timeoutSeconds: 60,
+    });
+    try {
+      await bindExport(w.ws(b), { path: w.provider.path, name: EXPORT }, { acceptClaims: [CONFIGMAP_CLAIM] });
+      const ev = await watch.next(
+        (e) =>
+          e.object.metadata?.name === "late" && e.object.metadata.annotations?.[CLUSTER_ANNOTATION] === b.id,
+        30_000,
+      );
+      expect(["ADDED", "MODIFIED"]).toContain(ev.type);
+    } finally {
+      watch.close();
+    }
   });
 });

@@ -222,4 +222,23 @@ describe("conformance: writes in a workspace", () => {
     });
     expect(ev.metadata.name).toMatch(/^w\./);
   });
+
+  it("moves a Secret's stringData into data (base64) and defaults its type to Opaque", async () => {
+    const s = await c.request<
+      KubeObject & { data?: Record<string, string>; stringData?: unknown; type?: string }
+    >({
+      method: "POST",
+      path: "/api/v1/namespaces/default/secrets",
+      body: {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "string-data" },
+        stringData: { user: "me" },
+        data: { raw: "eA==" },
+      },
+    });
+    expect(s.data).toEqual({ user: Buffer.from("me").toString("base64"), raw: "eA==" });
+    expect(s).not.toHaveProperty("stringData");
+    expect(s.type).toBe("Opaque");
+  });
 });

@@ -156,6 +156,12 @@ export function reconcileApis(state: FakeState): void {
       : [...finalizers, BINDING_FINALIZER];
     if (!sameStatus(b.status, status) || withFinalizer !== finalizers) {
       store.put(address, { ...b, metadata: { ...b.metadata, finalizers: withFinalizer }, status });
+      touchNewlyClaimed(
+        state,
+        address.cluster,
+        b.status?.appliedPermissionClaims ?? [],
+        (status.appliedPermissionClaims ?? []) as Claim[],
+      );
     }
   }
 }
@@ -220,4 +226,20 @@ export function admitBinding(state: FakeState, address: ObjectAddress, obj: Kube
     );
   }
   return obj;
+}
+
+type Claim = { group?: string; resource: string };
+
+/**
+ * kcp labels the objects of a claim once it is accepted, and that write is what brings them into
+ * the virtual workspace's watches: the fake writes them again (same content, new resourceVersion).
+ */
+function touchNewlyClaimed(state: FakeState, cluster: string, before: Claim[], after: Claim[]): void {
+  const key = (c: Claim) => `${c.group ?? ""}/${c.resource}`;
+  const had = new Set(before.map(key));
+  for (const c of after) {
+    if (had.has(key(c))) continue;
+    for (const item of state.store.list(key(c), (a) => a.cluster === cluster))
+      state.store.put(item.address, item.object);
+  }
 }

@@ -112,6 +112,8 @@ export function listObjects(
 export interface WatchServing {
   /** How often a watch gets a BOOKMARK (with `allowWatchBookmarks`); 0 for never. */
   bookmarkIntervalMs: number;
+  /** How long after a write its watch events go out, in ms. */
+  dispatchDelayMs: number;
   /** Open watches, so a fault can end them. */
   open: Set<{ expire(): void; end(): void }>;
 }
@@ -182,9 +184,20 @@ export function serveWatch(
   }
   for (const c of replay) if (c.resource === resourceKey(r)) onChange(c);
   sentRv = state.store.resourceVersion;
+  // Live events go out a moment after the write's own answer, as kcp's watch cache dispatches
+  // them after etcd committed the write: a client mostly sees its write's answer first, as it does
+  // against kcp (a client that relies on that order still has a race; see the README).
+  let queue: Change[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    for (const c of batch) {
+      if (c.resource === resourceKey(r)) onChange(c);
+      else sentRv = c.rv;
+    }
+  };
   const unsubscribe = state.store.subscribe((c) => {
-    if (c.resource === resourceKey(r)) onChange(c);
-    else sentRv = c.rv;
+    if (queue.push(c) === 1) setTimeout(flush, serving.dispatchDelayMs);
   });
   const bookmark = () =>
     write("BOOKMARK", {

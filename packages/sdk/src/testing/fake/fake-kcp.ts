@@ -10,7 +10,7 @@ import type { WatchServing } from "./collection.js";
 import { type FakeKcpFaults, FaultState } from "./faults.js";
 import { handleRequest } from "./handler.js";
 import { FakeState } from "./state.js";
-import { workspaceCreated, workspaceDeleted } from "./tenancy.js";
+import { deletesGracefully, serviceAccountDeleted, workspaceCreated } from "./tenancy.js";
 import { FAKE_KCP_CERT, FAKE_KCP_KEY } from "./tls.js";
 
 /** Options of {@link startFakeKcp}. */
@@ -19,6 +19,11 @@ export interface StartFakeKcpOptions {
   rootDir?: string;
   /** Fixed port on 127.0.0.1; default a free one. */
   port?: number;
+  /**
+   * How long after a write its watch events go out, in ms; default 10. kcp's watch events follow
+   * the write's answer by a few milliseconds; 0 sends them as soon as the write is done.
+   */
+  watchDelayMs?: number;
   /**
    * How often watches that allow bookmarks get one, in ms; default 0, never: kcp's virtual
    * workspace sends none in a watch's first minutes (only the initial-events-end bookmark of a
@@ -70,9 +75,14 @@ export async function startFakeKcp(options: StartFakeKcpOptions = {}): Promise<F
   const state = new FakeState(baseUrl);
   state.hooks = {
     beforeCreate: (a, o) => workspaceCreated(state, a, admitBinding(state, a, o)),
-    afterDelete: (a, o) => workspaceDeleted(state, a, o),
+    afterDelete: (a) => serviceAccountDeleted(state, a),
+    deletesGracefully: deletesGracefully,
   };
-  const watches: WatchServing = { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 0, open: new Set() };
+  const watches: WatchServing = {
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 0,
+    dispatchDelayMs: options.watchDelayMs ?? 10,
+    open: new Set(),
+  };
   const faults = new FaultState(
     () => state.store.compact(),
     () => {
@@ -87,6 +97,14 @@ export async function startFakeKcp(options: StartFakeKcpOptions = {}): Promise<F
     void handleRequest(state, faults, watches, req, res);
   });
   reconcileApis(state);
+  if (process.env.FAKE_KCP_TRACE) {
+    // Every write, for debugging a test against the fake.
+    state.store.subscribe((c) =>
+      process.stderr.write(
+        `[fake-kcp] ${c.rv} ${c.type} ${c.resource} ${c.cluster}/${c.namespace}/${c.name}\n`,
+      ),
+    );
+  }
 
   const ownDir = options.rootDir === undefined;
   const rootDir = options.rootDir ?? mkdtempSync(join(tmpdir(), "fake-kcp-"));

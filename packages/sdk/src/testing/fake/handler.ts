@@ -11,6 +11,7 @@ import { createObject, deleteObject, patchObject, updateObject, type WriteReques
 import { resolveScope, verbOf } from "./scope.js";
 import { selfSubjectAccessReview, tokenRequest } from "./special.js";
 import type { FakeState, User } from "./state.js";
+import { reconcileWorkspaces } from "./tenancy.js";
 
 const namespacedBuiltin = new Set(
   BUILTIN_RESOURCES.filter((r) => r.namespaced).map((r) => `${r.group}/${r.plural}`),
@@ -26,9 +27,10 @@ function authenticate(state: FakeState, req: IncomingMessage): User {
 
 /** Runs kcp's API controllers until nothing changes any more (a write may need a few rounds). */
 function settle(state: FakeState): void {
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 20; i++) {
     const before = state.store.resourceVersion;
     reconcileApis(state);
+    reconcileWorkspaces(state);
     if (state.store.resourceVersion === before) return;
   }
 }

@@ -69,10 +69,10 @@ function invalid(
   );
 }
 
-/** Validates and defaults a custom resource from its schema; built-ins pass as they are. */
+/** Validates and defaults a custom resource from its schema; built-ins get their own defaulting. */
 function admitted(scope: Scope, obj: KubeObject): KubeObject {
   const schema = scope.resource.schema;
-  if (!schema) return obj;
+  if (!schema) return builtinDefaults(scope, obj);
   const { object, causes } = admit(schema, obj as unknown as Record<string, unknown>);
   if (causes.length > 0) throw invalid(scope, obj.metadata.name ?? "", causes);
   return object as unknown as KubeObject;
@@ -415,7 +415,7 @@ export function deleteObject(state: FakeState, w: WriteRequest, dryRun: boolean)
   const address = addressOf(w, w.name!);
   const current = state.store.get(address);
   if (!current) throw notFound(qualifiedName(w.scope.resource), w.name!);
-  if ((current.metadata.finalizers ?? []).length === 0) {
+  if ((current.metadata.finalizers ?? []).length === 0 && !state.hooks.deletesGracefully(address)) {
     if (dryRun) return current;
     const gone = state.store.remove(address)!;
     state.hooks.afterDelete(address, gone);
@@ -433,4 +433,23 @@ export function deleteObject(state: FakeState, w: WriteRequest, dryRun: boolean)
   };
   if (dryRun) return marked;
   return state.store.put(address, marked);
+}
+
+/** What the API server does to built-in kinds on write: a Secret's `stringData` lands in `data`. */
+function builtinDefaults(scope: Scope, obj: KubeObject): KubeObject {
+  const r = scope.resource;
+  if (r.group !== "" || r.plural !== "secrets") return obj;
+  const secret = obj as KubeObject & {
+    stringData?: Record<string, string>;
+    data?: Record<string, string>;
+    type?: string;
+  };
+  const { stringData, ...rest } = secret;
+  const data = { ...rest.data };
+  for (const [k, v] of Object.entries(stringData ?? {})) data[k] = Buffer.from(v, "utf8").toString("base64");
+  return {
+    ...rest,
+    type: rest.type ?? "Opaque",
+    ...(Object.keys(data).length > 0 && { data }),
+  } as KubeObject;
 }

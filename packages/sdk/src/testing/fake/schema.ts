@@ -27,6 +27,8 @@ export function pruneAndDefault(schema: CelSchema, value: unknown, root = false)
     const keepAll = schema["x-kubernetes-preserve-unknown-fields"] === true;
     const embedded = root || schema["x-kubernetes-embedded-resource"] === true;
     for (const k of Object.keys(value)) {
+      // apiVersion, kind and metadata of a resource are the API server's, whatever the schema says.
+      if (embedded && ROOT_META.has(k)) continue;
       const p = props?.[k] ?? (isObj(schema.additionalProperties) ? schema.additionalProperties : undefined);
       if (p) value[k] = pruneAndDefault(p, value[k]);
       else if (!(keepAll || schema.additionalProperties === true || (embedded && ROOT_META.has(k))))

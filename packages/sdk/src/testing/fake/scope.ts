@@ -153,7 +153,18 @@ export function resolveScope(state: FakeState, user: User, p: ParsedPath, verb: 
     (exp.spec?.permissionClaims ?? []).find(
       (c) => (c.group ?? "") === builtin.group && c.resource === builtin.plural,
     );
-  if (!builtin || !claim) throw noResource();
+  if (!builtin) throw noResource();
+  if (!claim) {
+    // kcp authorizes before it looks: a built-in resource the export does not claim is refused.
+    const a: Attributes = {
+      verb,
+      group: builtin.group,
+      resource: builtin.plural,
+      ...(p.name && { name: p.name }),
+      ...(p.namespace && { namespace: p.namespace }),
+    };
+    throw new StatusError(403, "Forbidden", forbiddenMessage(user, a, qualifiedName(builtin)));
+  }
   const claimVerbs = (clusterId: string): string[] => {
     for (const b of bindingsOf(clusterId)) {
       const accepted = (b.spec?.permissionClaims ?? []).find(

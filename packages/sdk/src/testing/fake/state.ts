@@ -59,11 +59,22 @@ export class FakeState {
   hooks: {
     beforeCreate: (address: ObjectAddress, obj: KubeObject) => KubeObject;
     afterDelete: (address: ObjectAddress, obj: KubeObject) => void;
-  } = { beforeCreate: (_a, o) => o, afterDelete: () => undefined };
+    deletesGracefully: (address: ObjectAddress) => boolean;
+  } = { beforeCreate: (_a, o) => o, afterDelete: () => undefined, deletesGracefully: () => false };
 
   constructor(readonly baseUrl: string) {
     this.tokens.set(this.adminToken, { name: "kcp-admin", groups: [ADMIN_GROUP, "system:authenticated"] });
     this.addCluster("root", "root");
+    // kcp's own APIExports live in root (a provider's start-up check lists them).
+    for (const name of ["tenancy.kcp.io", "shards.core.kcp.io", "topology.kcp.io"]) {
+      this.store.put(
+        { cluster: "root", resource: "apis.kcp.io/apiexports", namespace: "", name },
+        newMeta(
+          { apiVersion: "apis.kcp.io/v1alpha2", kind: "APIExport", metadata: { name }, spec: {} },
+          false,
+        ),
+      );
+    }
   }
 
   /** A logical cluster by path (`root:a:b`) or id. */

@@ -41,9 +41,43 @@ export function workspaceCreated(state: FakeState, address: ObjectAddress, obj: 
   } as KubeObject;
 }
 
-/** A deleted Workspace takes its logical cluster (and those below it) with it. */
-export function workspaceDeleted(state: FakeState, address: ObjectAddress, obj: KubeObject): void {
-  if (address.resource !== WORKSPACES) return;
-  const id = (obj as WorkspaceObject).spec?.cluster;
-  if (id) state.removeCluster(id);
+/** A service account's tokens stop working when it is deleted. */
+export function serviceAccountDeleted(state: FakeState, address: ObjectAddress): void {
+  if (address.resource !== "/serviceaccounts") return;
+  const name = `system:serviceaccount:${address.namespace}:${address.name}`;
+  for (const [token, user] of state.tokens) {
+    if (user.name === name && user.cluster === address.cluster) state.tokens.delete(token);
+  }
+}
+
+/**
+ * A deleted Workspace goes the way kcp's does: everything in its logical cluster is deleted
+ * (objects with finalizers wait for them, bindings take their objects first), then the logical
+ * cluster and the Workspace itself go. Run after every write.
+ */
+export function reconcileWorkspaces(state: FakeState): void {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  for (const { address, object } of state.store.list(WORKSPACES, () => true)) {
+    if (!object.metadata.deletionTimestamp) continue;
+    const id = (object as WorkspaceObject).spec?.cluster;
+    const inside = id ? state.store.addressesIn(id) : [];
+    for (const a of inside) {
+      const o = state.store.get(a)!;
+      if (o.metadata.deletionTimestamp) continue;
+      if ((o.metadata.finalizers ?? []).length === 0 && a.resource !== WORKSPACES) state.store.remove(a);
+      else
+        state.store.put(a, {
+          ...o,
+          metadata: { ...o.metadata, deletionTimestamp: now, deletionGracePeriodSeconds: 0 },
+        });
+    }
+    if (id && state.store.addressesIn(id).length > 0) continue;
+    if (id) state.removeCluster(id);
+    state.store.remove(address);
+  }
+}
+
+/** Workspaces are deleted gracefully (their content first), as if they held a finalizer. */
+export function deletesGracefully(address: ObjectAddress): boolean {
+  return address.resource === WORKSPACES;
 }
