@@ -306,7 +306,8 @@ export function patchObject(
       }
       next = jsonPatch(current, ops) as KubeObject;
     } else if (type === "application/merge-patch+json" || type === "application/strategic-merge-patch+json") {
-      next = mergePatch(current, parseJson(w.body)) as KubeObject;
+      // A copy: merge patch shares untouched subtrees, and the stored object must never change.
+      next = structuredClone(mergePatch(current, parseJson(w.body))) as KubeObject;
     } else {
       throw new StatusError(
         415,
@@ -394,7 +395,7 @@ function applyObject(
     }
   }
   const { resourceVersion: _rv, ...configMeta } = config.metadata ?? {};
-  let next = applyMerge(current, { ...config, metadata: configMeta }) as KubeObject;
+  let next = structuredClone(applyMerge(current, { ...config, metadata: configMeta })) as KubeObject;
   // Fields this manager applied before and no longer applies, that no one else owns, go.
   const mine = entries.find(
     (e) => e.manager === manager && e.operation === "Apply" && e.subresource === w.subresource,
