@@ -16,6 +16,7 @@ const FAKE_TESTS = [
   "test/runtime/watch.test.ts",
   "test/runtime/claimed.test.ts",
   "test/provider/provider.test.ts",
+  "test/provider/triggers.test.ts",
 ];
 
 /** Examples' tests that need what only a real kcp does (see the README's "Tests without kcp"). */
