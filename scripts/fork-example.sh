@@ -2,7 +2,8 @@
 # Proves an example works outside this repository, as a team's fork would: packs the packages
 # (scripts/pack.sh, or the tarballs in PACK_DIR), copies the example to a temporary folder, points
 # its dependencies at the tarballs (with the overrides they need), installs, checks deploy/ with
-# mesh-codegen, builds, and runs its tests (which start their own kcp).
+# mesh-codegen, builds, and runs its tests (against the SDK's in-process fake kcp: no Go, no kcp
+# binary; MESH_TEST_SERVER=kcp to run them against a real kcp).
 # Usage: scripts/fork-example.sh [example ...]   (default: every example)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,7 +1,11 @@
-import { kcpGlobalSetup, type ProvidedKcp } from "@kcp-mesh/sdk/testing";
+import { kcpGlobalSetup, type ProvidedKcp, startFakeKcp } from "@kcp-mesh/sdk/testing";
 
-// One real kcp for this example's tests (built or reused by the SDK harness; KCP_BIN to point at one).
-export const { setup, teardown } = kcpGlobalSetup();
+// This example's tests run against the SDK's in-process fake kcp (no Go, no kcp binary, starts in
+// milliseconds); MESH_TEST_SERVER=kcp runs them against a real kcp (built or reused by the SDK
+// harness; KCP_BIN to point at one). The SDK's conformance suite holds the fake to real kcp.
+export const { setup, teardown } = kcpGlobalSetup(
+  process.env.MESH_TEST_SERVER === "kcp" ? {} : { start: () => startFakeKcp() },
+);
 
 declare module "vitest" {
   export interface ProvidedContext {

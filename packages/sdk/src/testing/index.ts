@@ -15,6 +15,13 @@ export {
   type SkippedObject,
 } from "./bootstrap-workspace.js";
 export {
+  type FailNextOptions,
+  type FakeKcpFaults,
+  type FakeKcpInstance,
+  type StartFakeKcpOptions,
+  startFakeKcp,
+} from "./fake/index.js";
+export {
   type KcpGlobalSetup,
   type KcpGlobalSetupOptions,
   kcpGlobalSetup,

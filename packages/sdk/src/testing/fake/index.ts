@@ -1,0 +1,2 @@
+export { type FakeKcpInstance, type StartFakeKcpOptions, startFakeKcp } from "./fake-kcp.js";
+export type { FailNextOptions, FakeKcpFaults } from "./faults.js";
