@@ -23,15 +23,16 @@ class FakeLeases {
 
   private async request(req: KubeRequest): Promise<unknown> {
     await new Promise((r) => setTimeout(r, 1));
-    if (this.failing) throw new KubeApiError(503, "unavailable", "GET", req.path);
+    if (this.failing) throw new KubeApiError(503, "ServiceUnavailable", "unavailable", "GET", req.path);
     const clone = <T>(v: T): T => structuredClone(v);
     if ((req.method ?? "GET") === "GET") return { items: [...this.leases.values()].map(clone) };
     const body = clone(req.body as Lease);
     const name = body.metadata.name;
     const existing = this.leases.get(name);
-    if (req.method === "POST" && existing) throw new KubeApiError(409, "exists", "POST", req.path);
+    if (req.method === "POST" && existing)
+      throw new KubeApiError(409, "AlreadyExists", "exists", "POST", req.path);
     if (req.method === "PUT" && existing?.metadata.resourceVersion !== body.metadata.resourceVersion)
-      throw new KubeApiError(409, "conflict", "PUT", req.path);
+      throw new KubeApiError(409, "Conflict", "conflict", "PUT", req.path);
     body.metadata.resourceVersion = String(++this.version);
     this.leases.set(name, body);
     this.lastWrite = Date.now();
