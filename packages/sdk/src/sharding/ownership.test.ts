@@ -64,7 +64,8 @@ function replica(api: FakeLeases, identity: string, owned: Map<string, string>, 
         }
       },
       lost: async (wss) => {
-        await new Promise((r) => setTimeout(r, 20)); // a running reconcile returning
+        // A running reconcile returning, later than the next round.
+        await new Promise((r) => setTimeout(r, 250));
         for (const ws of wss) if (owned.get(ws) === identity) owned.delete(ws);
       },
     },
