@@ -277,6 +277,17 @@ describe("sharding across provider replicas on real kcp", () => {
       }
     }
     expect(overlaps).toEqual([]);
+    console.log(
+      JSON.stringify({
+        sharding: {
+          reconciles: runs.length,
+          shareOfThree: Object.fromEntries(["r1", "r2", "r3"].map((r) => [r, share(three, r)])),
+          movedToFourth: moved.length,
+          sigkillTakeoverS: (takenAt - killedAt) / 1000,
+          sigtermHandoverS: (handedAt - termAt) / 1000,
+        },
+      }),
+    );
     expect(byWorkspace.size).toBe(WORKSPACES);
   }, 240_000);
 });
