@@ -293,8 +293,9 @@ export class Ownership {
   private fenceLost(b: number, held: Held, why: string): void {
     this.log.error({ lease: held.lease.metadata.name, why }, "fencing Lease lost: aborting its reconciles");
     this.held.delete(b);
-    const workspaces = this.deactivate(b, "lost");
-    void this.options.hooks.lost(workspaces, true);
+    this.deactivate(b, "lost");
+    // Also when a hand-over was under way: its reconciles, still given time, must abort now.
+    void this.options.hooks.lost(this.workspacesOf(b), true);
   }
 
   /** A held bucket not renewed within the deadline is dropped before another replica may take it. */
