@@ -96,6 +96,25 @@ describe("sharding across provider replicas on real kcp", () => {
     for (const r of runs) if ((latest.get(r.workspace)?.started ?? 0) < r.started) latest.set(r.workspace, r);
     return new Map([...latest].map(([ws, r]) => [ws, r.replica]));
   };
+  const runsByWorkspace = () => {
+    const byWorkspace = new Map<string, Run[]>();
+    for (const r of runs) byWorkspace.set(r.workspace, [...(byWorkspace.get(r.workspace) ?? []), r]);
+    return byWorkspace;
+  };
+  /** Pairs of reconciles of one workspace by two replicas whose intervals overlap. */
+  const overlapping = () => {
+    const overlaps: string[] = [];
+    for (const [ws, list] of runsByWorkspace()) {
+      list.sort((a, b) => a.started - b.started);
+      for (let i = 1; i < list.length; i++) {
+        for (const p of list.slice(0, i)) {
+          if (p.replica !== list[i]!.replica && p.ended > list[i]!.started)
+            overlaps.push(`${ws}: ${p.replica} and ${list[i]!.replica}`);
+        }
+      }
+    }
+    return overlaps;
+  };
   /** Waits until every workspace is reconciled and no owner changed for `quietMs`. */
   const settledOwners = async (what: string, quietMs = 4_000) => {
     let last = "";
@@ -103,6 +122,9 @@ describe("sharding across provider replicas on real kcp", () => {
     return waitFor(
       what,
       async () => {
+        const overlaps = overlapping();
+        if (overlaps.length > 0)
+          throw new Error(`two replicas reconciled at once: ${overlaps.slice(0, 3).join("; ")}`);
         const now = owners();
         const key = JSON.stringify([...now].sort());
         if (key !== last) {
@@ -264,18 +286,8 @@ describe("sharding across provider replicas on real kcp", () => {
     expect(new Set(last.values())).toEqual(new Set(["r3", "r4"]));
 
     // 5. At no time did two replicas reconcile one workspace at once.
-    const byWorkspace = new Map<string, Run[]>();
-    for (const r of runs) byWorkspace.set(r.workspace, [...(byWorkspace.get(r.workspace) ?? []), r]);
-    const overlaps: string[] = [];
-    for (const [ws, list] of byWorkspace) {
-      list.sort((a, b) => a.started - b.started);
-      for (let i = 1; i < list.length; i++) {
-        const prev = list.slice(0, i).filter((p) => p.replica !== list[i]!.replica);
-        for (const p of prev) {
-          if (p.ended > list[i]!.started) overlaps.push(`${ws}: ${p.replica} and ${list[i]!.replica}`);
-        }
-      }
-    }
+    const byWorkspace = runsByWorkspace();
+    const overlaps = overlapping();
     expect(overlaps).toEqual([]);
     console.log(
       JSON.stringify({
