@@ -81,6 +81,8 @@ export { type IndexFunction, Store, type StoreOptions } from "./runtime/store.js
 export type { TargetValidation, WatchTarget } from "./runtime/target.js";
 export { type WatchOptions, type WatchSource, watch } from "./runtime/watch.js";
 export { type WatchRestart, WatchStats } from "./runtime/watch-stats.js";
+// sharding: workspaces split among provider replicas (packages/sdk/src/sharding)
+export type { ShardingOptions } from "./sharding/options.js";
 // calling kcp
 export {
   KubeApiError,

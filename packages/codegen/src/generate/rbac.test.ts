@@ -75,7 +75,11 @@ describe("provider role", () => {
         // widgets claims secrets get, create, update.
         verbs: ["get", "list", "watch", "create", "update", "patch"],
       },
-      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+      {
+        apiGroups: ["coordination.k8s.io"],
+        resources: ["leases"],
+        verbs: ["get", "list", "create", "update"],
+      },
     ]);
   });
 

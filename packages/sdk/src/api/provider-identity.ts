@@ -88,6 +88,7 @@ export function providerIdentityRules(api: ApiDefinition | string): PolicyRule[]
     },
     // Leader election (createProvider's `leaderElection`) keeps a Lease in the provider
     // workspace: it reads it (GET), creates it (POST) and renews or releases it (PUT).
-    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+    // Sharding (`sharding`) also lists its group's Leases (LIST) to see the live replicas.
+    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "list", "create", "update"] },
   ];
 }

@@ -179,6 +179,21 @@ export class Controller<Obj extends KubeObject, Status> {
     }
   }
 
+  /**
+   * Resolves once no reconcile runs in `workspace` (whose work must already be refused, e.g. by
+   * `workspaceState`): a workspace handed to another replica is released only then. Running
+   * reconciles get `timeoutMs`, then their signal aborts (at once with `abortNow`); a handler that
+   * ignores its signal is waited for, since releasing early would let two replicas write.
+   */
+  async settleWorkspace(workspace: string, timeoutMs: number, abortNow = false): Promise<void> {
+    await this.pool.settle(
+      `${workspace}/`,
+      timeoutMs,
+      abortNow,
+      `workspace ${workspace} handed to another replica`,
+    );
+  }
+
   /** Starts the workers. */
   start(): void {
     this.pool.start(this.opts.concurrency ?? 10);

@@ -56,6 +56,26 @@ export class WorkerPool<K> {
     return stuck;
   }
 
+  /**
+   * Resolves once no running key's id starts with `prefix` (whose keys the caller no longer lets
+   * start). They get `timeoutMs`, then their signal aborts (at once with `abortNow`); a run that
+   * ignores its signal is waited for: the caller hands the keys to someone else only after this.
+   */
+  async settle(prefix: string, timeoutMs: number, abortNow: boolean, reason: string): Promise<void> {
+    const matching = () => [...this.running].filter(([k]) => k.startsWith(prefix)).map(([, r]) => r);
+    if (matching().length === 0) return;
+    if (
+      abortNow ||
+      !(await settledWithin(
+        matching().map((r) => r.promise),
+        timeoutMs,
+      ))
+    ) {
+      for (const r of matching()) r.abort.abort(new Error(reason));
+    }
+    while (matching().length > 0) await Promise.allSettled(matching().map((r) => r.promise));
+  }
+
   private promises(): Promise<void>[] {
     return [...this.running.values()].map((r) => r.promise);
   }

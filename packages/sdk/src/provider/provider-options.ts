@@ -6,6 +6,7 @@ import type { ReconcileContext, ReconcileResult } from "../controller/reconcile-
 import type { RetryBackoffOptions } from "../controller/work-queue.js";
 import type { Item, ObjectRef } from "../runtime/item.js";
 import type { WatchTarget } from "../runtime/target.js";
+import type { ShardingOptions } from "../sharding/options.js";
 import type { KubeConfigSource } from "../transport/kube-config.js";
 import type { KubeObject } from "../util/objects.js";
 import type { ValidationIssue } from "../util/validation-issue.js";
@@ -110,7 +111,12 @@ export interface ProviderOptions {
    */
   metricsPort?: number;
   metricsHost?: string;
-  /** Run only while holding a Lease in the provider's workspace (for two or more replicas). */
+  /**
+   * Split the bound workspaces among several replicas, each reconciling only those it owns (see
+   * {@link ShardingOptions}; README "Running several replicas"). Excludes `leaderElection`.
+   */
+  sharding?: ShardingOptions;
+  /** Run only while holding a Lease in the provider's workspace (one active replica, the others standby). */
   leaderElection?: boolean | { leaseName?: string; namespace?: string; identity?: string };
   /** On SIGTERM/SIGINT, how long running reconciles may take to finish (default 30 s). */
   shutdownTimeoutMs?: number;

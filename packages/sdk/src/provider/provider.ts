@@ -14,6 +14,8 @@ import type { Item, ObjectRef } from "../runtime/item.js";
 import type { Store } from "../runtime/store.js";
 import type { WatchTarget } from "../runtime/target.js";
 import { WatchStats } from "../runtime/watch-stats.js";
+import type { Ownership } from "../sharding/ownership.js";
+import { providerSharding } from "../sharding/provider-sharding.js";
 import { KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
 import { type Informer, Informers, ownersOf, type Registration } from "./informers.js";
@@ -54,6 +56,8 @@ export class Provider {
   private readonly endpointClients = new Map<string, KubeClient>();
   private health: { port: number; close(): Promise<void> } | undefined;
   private elector: LeaderElector | undefined;
+  /** With `sharding`: which workspaces this replica reconciles. */
+  private ownership: Ownership | undefined;
   private started = false;
   private stopping: Promise<StopResult> | undefined;
   /** Why the provider is not ready yet (start-up checks), for /readyz and the metric. */
@@ -86,6 +90,9 @@ export class Provider {
     this.client = KubeClient.fromKubeConfig(source, {
       ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     });
+    if (options.sharding && options.leaderElection) {
+      throw new Error("createProvider: choose `sharding` or `leaderElection`, not both");
+    }
     this.workspaces = new WorkspaceStates<Informer>({
       logger: this.log,
       onCount: (n) => this.metrics.engagedWorkspaces.set({ export: options.export }, n),
@@ -174,7 +181,11 @@ export class Provider {
       logger: this.log,
       metrics: this.metrics,
       workspaceState: (ws) =>
-        this.options.virtualWorkspaceUrl !== undefined ? "active" : this.workspaces.get(ws),
+        this.ownership && !this.ownership.owns(ws)
+          ? undefined
+          : this.options.virtualWorkspaceUrl !== undefined
+            ? "active"
+            : this.workspaces.get(ws),
       ...(options.backoff && { backoff: options.backoff }),
     });
     const reg: Registration = {
@@ -295,6 +306,9 @@ export class Provider {
           "caches-synced": () => (this.synced ? undefined : "caches not synced yet"),
           leader: () =>
             !this.elector || this.elector.isLeader ? undefined : "waiting for leadership (standby replica)",
+          ...(this.options.sharding && {
+            sharding: () => this.ownership?.notReady() ?? "sharding: not started yet",
+          }),
         },
       });
       this.log.info({ port: this.health.port }, "serving /metrics, /healthz, /readyz");
@@ -338,6 +352,23 @@ export class Provider {
     }
     this.startAbort.signal.throwIfAborted();
     this.startWatching();
+    if (this.options.sharding) {
+      this.ownership = providerSharding({
+        client: this.client,
+        exportName: this.options.export,
+        sharding: this.options.sharding,
+        registry: this.metrics.registry,
+        onCollect: this.metrics.onCollect,
+        logger: this.log,
+        workspaces: () => this.workspaces.snapshot().keys(),
+        reconcilers: () =>
+          this.registrations.map((r) => ({
+            controller: r.controller,
+            store: this.store(r.resource) as Store<unknown>,
+          })),
+      });
+      this.ownership.start();
+    }
     this.log.info(
       { export: this.options.export, resources: this.registrations.map((r) => r.resource.kind) },
       "provider started",
@@ -390,8 +421,12 @@ export class Provider {
       this.log.info(this.engagement ? "stopping: draining running reconciles" : "stopping");
       const timeout = this.options.shutdownTimeoutMs ?? 30_000;
       const grace = this.options.shutdownGraceMs ?? 5_000;
+      // Leaving the sharding group first lets each workspace go to another replica as soon as its
+      // own reconciles have returned, instead of after the whole drain.
+      this.ownership?.drain();
       const results = await Promise.all(this.registrations.map((r) => r.controller.shutdown(timeout, grace)));
       const stuck = results.flatMap((r) => r.stuck);
+      await this.ownership?.stop();
       this.restarts?.unsubscribe();
       await this.engagement?.stop();
       await this.elector?.release().catch(() => undefined);
