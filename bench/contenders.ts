@@ -99,6 +99,14 @@ export const CONTENDERS: ContenderSpec[] = [
       ]),
   },
   {
+    name: "write-ceiling",
+    kind: "provider",
+    description:
+      "bare client: list+watch, one status merge patch per object that needs one, same concurrency, no cache",
+    unavailable: () => undefined,
+    command: (a) => tsCommand("write-ceiling.ts", protocolFlags(a)),
+  },
+  {
     name: "go",
     kind: "provider",
     description:
