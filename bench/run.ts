@@ -9,7 +9,7 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { KubeClient } from "@kcp-mesh/sdk";
 import {
   createServiceAccountIdentity,
@@ -91,7 +91,7 @@ for (const c of CONTENDERS) {
   if (why) skipped[c.name] = why;
   else contenders.push(c);
 }
-const resultsDir = join(REPO_ROOT, args.get("out") ?? "bench/results");
+const resultsDir = resolve(REPO_ROOT, args.get("out") ?? "bench/results");
 const runDir = mkdtempSync(join(tmpdir(), "mesh-bench-"));
 
 // ---------------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ interface Env {
 }
 
 let env!: Env;
-const rounds: { order: string[]; results: Record<string, Figures> }[] = [];
+const rounds: { order: string; results: Record<string, Figures> }[] = [];
 
 /** CPU seconds so far of the contender and of kcp (the one running now). */
 const cpuNow = (pid: number) => ({ self: cpuOfTree(pid), kcp: cpuOfTree(env.kcp.pid) });
@@ -207,6 +207,8 @@ async function main(): Promise<void> {
       `workload ready in ${setupS.toFixed(1)}s: ${W} workspaces, ${N} objects; virtual workspace ${vwUrl}`,
     );
 
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     for (let r = 0; r < opts.repeat; r++) {
       // Rotate the order, so no contender always runs after another's forced kcp restart.
       const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]!);
@@ -216,13 +218,16 @@ async function main(): Promise<void> {
         results[spec.name] = await runContender(spec);
         current = env.kcp; // a forced relist restarts kcp
       }
-      rounds.push({ order: order.map((c) => c.name), results });
+      rounds.push({ order: order.map((c) => c.name).join(","), results });
+      if (r + 1 < opts.repeat) {
+        // Rounds done so far are kept should a later one fail or the run be stopped.
+        writeFileSync(file, `${JSON.stringify(buildReport(setupS), null, 2)}\n`);
+        progress(`round ${r + 1} written to ${file}`);
+      }
     }
     tracker.stop();
 
     const report = buildReport(setupS);
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\n${table(report)}\n`);
     progress(`results written to ${file}`);
