@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { parse } from "yaml";
+import { load } from "js-yaml";
 import {
   type ClusterEntry,
   type Credentials,
@@ -71,7 +71,7 @@ function entries<T>(doc: Record<string, unknown>, list: string, field: string): 
 }
 
 function parseKubeConfig(text: string, baseDir: string | undefined): KubeConfigFile {
-  const doc = (parse(text) ?? {}) as Record<string, unknown>;
+  const doc = (load(text) ?? {}) as Record<string, unknown>;
   if (typeof doc !== "object" || Array.isArray(doc)) throw new Error("not a YAML mapping");
   const clusters = entries<ClusterEntry>(doc, "clusters", "cluster");
   clusters.forEach((c, i) => {
