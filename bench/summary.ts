@@ -1,0 +1,59 @@
+/**
+ * Prints the README's benchmark table from result files, so the figures there are the script's,
+ * never typed: one table per file, the main figures per contender (median, with min-max when the
+ * run had several rounds) and the SDK's ratio to the Go provider and to the write ceiling.
+ *
+ *   npx tsx --conditions=source bench/summary.ts bench/results/<file>.json [more.json ...]
+ */
+import { readFileSync } from "node:fs";
+import type { Spread, Summary } from "./lib/report.js";
+
+interface Result extends Summary {
+  sizes: { workspaces: number; objects: number };
+  rounds: unknown[];
+  startedAt: string;
+}
+
+const ROWS: [string, string][] = [
+  ["startup_s", "start-up: process start to `started` (s)"],
+  ["rss_at_start_mb", "RSS at `started` (MiB)"],
+  ["sync_s", "initial sync: every object's status written (s)"],
+  ["cpu_per_1k_reconciles_s", "CPU per 1,000 reconciles, sync+steady+burst (cpu s)"],
+  ["kcp_cpu_per_1k_reconciles_s", "kcp's CPU per 1,000 reconciles meanwhile (cpu s)"],
+  ["cpu_per_1k_sync_s", "CPU per 1,000 objects of the initial sync (cpu s)"],
+  ["rss_peak_sync_mb", "peak RSS during the sync, kernel high-water mark (MiB)"],
+  ["rss_after_sync_mb", "RSS after sync (MiB)"],
+  ["heap_after_sync_mb", "live heap after a forced GC (MiB)"],
+  ["steady_p50_ms", "steady 50 updates/s: write -> status p50 (ms)"],
+  ["steady_p99_ms", "steady 50 updates/s: write -> status p99 (ms)"],
+  ["burst_updates_per_s", "burst: status written per s"],
+  ["cpu_per_1k_burst_s", "CPU per 1,000 burst reconciles (cpu s)"],
+  ["churn_cache_matches", "churn: cache == fresh list"],
+  ["relist_peak_rss_mb", "peak RSS across a forced relist (MiB)"],
+];
+const COLUMNS = ["sdk", "go", "write-ceiling", "ceiling"];
+
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+const cell = (s: Spread | undefined, v: unknown, suffix = "") => {
+  if (s)
+    return s.n > 1 ? `${fmt(s.median)}${suffix} (${fmt(s.min)}-${fmt(s.max)})` : `${fmt(s.median)}${suffix}`;
+  return v === undefined ? "-" : String(v);
+};
+
+for (const file of process.argv.slice(2)) {
+  const r = JSON.parse(readFileSync(file, "utf8")) as Result;
+  const cols = COLUMNS.filter((c) => c in r.contenders);
+  const out = [
+    `W=${r.sizes.workspaces}, N=${r.sizes.objects}: ${r.rounds.length} round(s), median (min-max); ${file.replace(/^.*bench\//, "bench/")}`,
+    "",
+    `| figure | ${cols.join(" | ")} | sdk vs go | sdk vs write-ceiling |`,
+    `| --- | ${cols.map(() => "---").join(" | ")} | --- | --- |`,
+  ];
+  for (const [fig, label] of ROWS) {
+    if (!cols.some((c) => r.contenders[c]?.[fig] !== undefined)) continue;
+    const values = cols.map((c) => cell(r.spread[c]?.[fig], r.contenders[c]?.[fig]));
+    const ratio = (label: string) => cell(r.ratios.sdk?.[fig]?.[label], undefined, "x");
+    out.push(`| ${label} | ${values.join(" | ")} | ${ratio("vs_go")} | ${ratio("vs_write_ceiling")} |`);
+  }
+  process.stdout.write(`${out.join("\n")}\n\n`);
+}
