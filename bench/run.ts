@@ -213,16 +213,14 @@ async function main(): Promise<void> {
       // Rotate the order, so no contender always runs after another's forced kcp restart.
       const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]!);
       const results: Record<string, Figures> = {};
+      rounds.push({ order: order.map((c) => c.name).join(","), results });
       for (const spec of order) {
         progress(`--- round ${r + 1}/${opts.repeat}, contender ${spec.name}: ${spec.description}`);
         results[spec.name] = await runContender(spec);
         current = env.kcp; // a forced relist restarts kcp
-      }
-      rounds.push({ order: order.map((c) => c.name).join(","), results });
-      if (r + 1 < opts.repeat) {
-        // Rounds done so far are kept should a later one fail or the run be stopped.
+        // What is done so far is kept should a later contender fail or the run be stopped.
         writeFileSync(file, `${JSON.stringify(buildReport(setupS), null, 2)}\n`);
-        progress(`round ${r + 1} written to ${file}`);
+        progress(`${spec.name} (round ${r + 1}) written to ${file}`);
       }
     }
     tracker.stop();
