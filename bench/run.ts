@@ -91,6 +91,8 @@ for (const c of CONTENDERS) {
   if (why) skipped[c.name] = why;
   else contenders.push(c);
 }
+// `--contenders` also sets the order of the first round.
+if (wanted) contenders.sort((a, b) => wanted.indexOf(a.name) - wanted.indexOf(b.name));
 const resultsDir = resolve(REPO_ROOT, args.get("out") ?? "bench/results");
 const runDir = mkdtempSync(join(tmpdir(), "mesh-bench-"));
 
