@@ -265,6 +265,7 @@ async function runContender(spec: ContenderSpec): Promise<Figures> {
     debugAddr: debug,
   });
   const proc = startContender(cmd, { cwd: REPO_ROOT, logFile });
+  running = proc;
   const sampler = new RssSampler(proc.pid, proc.startedAt);
   try {
     const startedLine = await proc.waitForLine(/^started/, 60_000);
@@ -665,6 +666,16 @@ function table(r: Report): string {
     .map(([c, why]) => `\n(skipped ${c}: ${why})`)
     .join("");
   return renderTable(head, r, skippedNote);
+}
+
+// Stopped by hand (Ctrl-C, SIGTERM): stop the contender and kcp too, which run in their own process
+// groups and would outlive the driver. What was measured so far is already written.
+let running: Contender | undefined;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    progress(`${sig}: stopping the contender and kcp`);
+    void Promise.allSettled([running?.stop(), env?.kcp.stop()]).then(() => process.exit(130));
+  });
 }
 
 await main();
