@@ -40,8 +40,10 @@ const cell = (s: Spread | undefined, v: unknown, suffix = "") => {
   return v === undefined ? "-" : String(v);
 };
 
-for (const file of process.argv.slice(2)) {
-  const r = JSON.parse(readFileSync(file, "utf8")) as Result;
+const results = process.argv
+  .slice(2)
+  .map((file) => ({ file, r: JSON.parse(readFileSync(file, "utf8")) as Result }));
+for (const { file, r } of results) {
   const cols = COLUMNS.filter((c) => c in r.contenders);
   const out = [
     `W=${r.sizes.workspaces}, N=${r.sizes.objects}: ${r.rounds.length} round(s), median (min-max); ${file.replace(/^.*bench\//, "bench/")}`,
@@ -56,4 +58,24 @@ for (const file of process.argv.slice(2)) {
     out.push(`| ${label} | ${values.join(" | ")} | ${ratio("vs_go")} | ${ratio("vs_write_ceiling")} |`);
   }
   process.stdout.write(`${out.join("\n")}\n\n`);
+}
+
+// RSS per extra cached object: the slope between two sizes, not one run's growth divided by N.
+const bySize = [...results].sort((a, b) => a.r.sizes.objects - b.r.sizes.objects);
+for (let i = 1; i < bySize.length; i++) {
+  const [a, b] = [bySize[i - 1]!.r, bySize[i]!.r];
+  const dn = b.sizes.objects - a.sizes.objects;
+  if (dn <= 0) continue;
+  const slopes = COLUMNS.flatMap((c) => {
+    const ra = a.contenders[c]?.rss_after_sync_mb;
+    const rb = b.contenders[c]?.rss_after_sync_mb;
+    return typeof ra === "number" && typeof rb === "number"
+      ? [`${c} ${fmt(((rb - ra) * 1024 * 1024) / dn / 1024)} KiB`]
+      : [];
+  });
+  if (slopes.length) {
+    process.stdout.write(
+      `RSS after sync per extra object, N=${a.sizes.objects} -> ${b.sizes.objects}: ${slopes.join(", ")}\n`,
+    );
+  }
 }
