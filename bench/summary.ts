@@ -8,9 +8,11 @@
 import { readFileSync } from "node:fs";
 import type { Spread, Summary } from "./lib/report.js";
 
-interface Result extends Summary {
+interface Result extends Omit<Summary, "spread" | "ratios"> {
+  spread?: Summary["spread"];
+  ratios: Record<string, Record<string, Record<string, Spread | number>>>;
   sizes: { workspaces: number; objects: number };
-  rounds: unknown[];
+  rounds?: unknown[];
   startedAt: string;
 }
 
@@ -34,9 +36,13 @@ const ROWS: [string, string][] = [
 const COLUMNS = ["sdk", "go", "write-ceiling", "ceiling"];
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
-const cell = (s: Spread | undefined, v: unknown, suffix = "") => {
-  if (s)
+const cell = (s: Spread | number | undefined, v: unknown, suffix = "") => {
+  // Result files from before --repeat hold plain numbers, not spreads.
+  if (typeof s === "number") return `${fmt(s)}${suffix}`;
+  if (s) {
     return s.n > 1 ? `${fmt(s.median)}${suffix} (${fmt(s.min)}-${fmt(s.max)})` : `${fmt(s.median)}${suffix}`;
+  }
+  if (typeof v === "number") return fmt(v);
   return v === undefined ? "-" : String(v);
 };
 
@@ -46,14 +52,14 @@ const results = process.argv
 for (const { file, r } of results) {
   const cols = COLUMNS.filter((c) => c in r.contenders);
   const out = [
-    `W=${r.sizes.workspaces}, N=${r.sizes.objects}: ${r.rounds.length} round(s), median (min-max); ${file.replace(/^.*bench\//, "bench/")}`,
+    `W=${r.sizes.workspaces}, N=${r.sizes.objects}: ${r.rounds?.length ?? 1} round(s), median (min-max); ${file.replace(/^.*bench\//, "bench/")}`,
     "",
     `| figure | ${cols.join(" | ")} | sdk vs go | sdk vs write-ceiling |`,
     `| --- | ${cols.map(() => "---").join(" | ")} | --- | --- |`,
   ];
   for (const [fig, label] of ROWS) {
     if (!cols.some((c) => r.contenders[c]?.[fig] !== undefined)) continue;
-    const values = cols.map((c) => cell(r.spread[c]?.[fig], r.contenders[c]?.[fig]));
+    const values = cols.map((c) => cell(r.spread?.[c]?.[fig], r.contenders[c]?.[fig]));
     const ratio = (label: string) => cell(r.ratios.sdk?.[fig]?.[label], undefined, "x");
     out.push(`| ${label} | ${values.join(" | ")} | ${ratio("vs_go")} | ${ratio("vs_write_ceiling")} |`);
   }
