@@ -83,5 +83,14 @@ for (let i = 1; i < bySize.length; i++) {
     process.stdout.write(
       `RSS after sync per extra object, N=${a.sizes.objects} -> ${b.sizes.objects}: ${slopes.join(", ")}\n`,
     );
+    // A straight line through the two sizes, as far as N=100,000: an extrapolation, not a run.
+    const at100k = COLUMNS.flatMap((c) => {
+      const ra = a.contenders[c]?.rss_after_sync_mb;
+      const rb = b.contenders[c]?.rss_after_sync_mb;
+      return typeof ra === "number" && typeof rb === "number"
+        ? [`${c} ${fmt(rb + ((rb - ra) / dn) * (100_000 - b.sizes.objects))} MiB`]
+        : [];
+    });
+    process.stdout.write(`RSS after sync extrapolated to N=100,000: ${at100k.join(", ")}\n`);
   }
 }
