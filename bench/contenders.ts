@@ -54,7 +54,7 @@ let compiled = false;
 
 /**
  * A TypeScript contender, run by the pinned Node as compiled JavaScript against the SDK's dist/,
- * as a provider runs in production: a transpiler in the process (tsx) alone adds ~65 MiB of RSS,
+ * as a provider runs in production: a transpiler in the process (tsx) alone adds ~48 MiB of RSS (bench/import-cost.ts),
  * which would be measured as the SDK's. `BENCH_TSX=1` runs the sources through tsx instead.
  */
 const tsCommand = (script: string, args: string[]) => {
@@ -97,6 +97,14 @@ export const CONTENDERS: ContenderSpec[] = [
         "--debug-addr",
         a.debugAddr,
       ]),
+  },
+  {
+    name: "write-ceiling",
+    kind: "provider",
+    description:
+      "bare client: list+watch, one status merge patch per object that needs one, same concurrency, no cache",
+    unavailable: () => undefined,
+    command: (a) => tsCommand("write-ceiling.ts", protocolFlags(a)),
   },
   {
     name: "go",

@@ -9,7 +9,7 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { KubeClient } from "@kcp-mesh/sdk";
 import {
   createServiceAccountIdentity,
@@ -21,7 +21,22 @@ import {
 } from "@kcp-mesh/sdk/testing";
 import { CONTENDERS, type ContenderSpec, REPO_ROOT } from "./contenders.js";
 import { parseArgs } from "./lib/args.js";
-import { type Contender, memoryOfTree, RssSampler, resetHighWaterMark, startContender } from "./lib/proc.js";
+import {
+  type Contender,
+  cpuOfTree,
+  memoryOfTree,
+  RssSampler,
+  resetHighWaterMark,
+  startContender,
+} from "./lib/proc.js";
+import {
+  type Figures,
+  missingFigures,
+  renderTable,
+  round,
+  type Summary,
+  summariseRounds,
+} from "./lib/report.js";
 import { StatusTracker } from "./lib/tracker.js";
 import {
   API,
@@ -59,6 +74,8 @@ const opts = {
   churnRate: num("churn-rate", "BENCH_CHURN_RATE", smoke ? 10 : 50),
   churnSeconds: num("churn-seconds", "BENCH_CHURN_SECONDS", smoke ? 5 : 20),
   relist: !args.has("no-relist"),
+  /** Rounds of every contender; each round starts the order one contender later (ceiling, go, sdk, ...). */
+  repeat: Math.max(1, num("repeat", "BENCH_REPEAT", 1)),
   syncTimeoutMs: num("sync-timeout", "BENCH_SYNC_TIMEOUT", smoke ? 120 : 900) * 1000,
 };
 const wanted = (args.get("contenders") ?? process.env.BENCH_CONTENDERS)?.split(",").map((s) => s.trim());
@@ -74,39 +91,15 @@ for (const c of CONTENDERS) {
   if (why) skipped[c.name] = why;
   else contenders.push(c);
 }
-const resultsDir = join(REPO_ROOT, args.get("out") ?? "bench/results");
+// `--contenders` also sets the order of the first round.
+if (wanted) contenders.sort((a, b) => wanted.indexOf(a.name) - wanted.indexOf(b.name));
+const resultsDir = resolve(REPO_ROOT, args.get("out") ?? "bench/results");
 const runDir = mkdtempSync(join(tmpdir(), "mesh-bench-"));
 
 // ---------------------------------------------------------------------------------------------
 // Figures
 
-type Figures = Record<string, number | boolean | string | undefined>;
-
-/** name, unit, and whether a lower value is better; the order of the table. */
-const FIGURES: [string, string, "lower" | "higher" | "info"][] = [
-  ["sync_s", "s", "lower"],
-  ["sync_from_started_s", "s", "lower"],
-  ["startup_s", "s", "lower"],
-  ["sync_objects_per_s", "obj/s", "higher"],
-  ["rss_after_sync_mb", "MiB", "lower"],
-  ["rss_per_object_b", "B", "lower"],
-  ["rss_marginal_per_object_b", "B", "lower"],
-  ["heap_after_sync_mb", "MiB", "lower"],
-  ["heap_per_object_b", "B", "lower"],
-  ["rss_peak_sync_mb", "MiB", "lower"],
-  ["steady_p50_ms", "ms", "lower"],
-  ["steady_p99_ms", "ms", "lower"],
-  ["steady_achieved_per_s", "upd/s", "higher"],
-  ["burst_updates_per_s", "upd/s", "higher"],
-  ["burst_p99_ms", "ms", "lower"],
-  ["churn_settle_s", "s", "lower"],
-  ["churn_cache_matches", "", "info"],
-  ["relist_peak_rss_mb", "MiB", "lower"],
-  ["relist_recover_s", "s", "lower"],
-];
-
 const MiB = 1024 * 1024;
-const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], p: number): number {
@@ -137,6 +130,31 @@ interface Env {
 }
 
 let env!: Env;
+const rounds: { order: string; results: Record<string, Figures> }[] = [];
+
+/** CPU seconds so far of the contender and of kcp (the one running now). */
+const cpuNow = (pid: number) => ({ self: cpuOfTree(pid), kcp: cpuOfTree(env.kcp.pid) });
+
+/** Runs a phase and adds the contender's and kcp's CPU seconds during it, in total and per 1,000 units. */
+async function withCpu(
+  pid: number,
+  phase: string,
+  run: () => Promise<Figures>,
+  units?: (f: Figures) => number | undefined,
+): Promise<Figures> {
+  const before = cpuNow(pid);
+  const f = await run();
+  const after = cpuNow(pid);
+  const self = after.self - before.self;
+  const kcp = after.kcp - before.kcp;
+  const out: Figures = { ...f, [`cpu_${phase}_s`]: self, [`kcp_cpu_${phase}_s`]: kcp };
+  const n = units?.(f);
+  if (n) {
+    out[`cpu_per_1k_${phase}_s`] = self / (n / 1000);
+    out[`kcp_cpu_per_1k_${phase}_s`] = kcp / (n / 1000);
+  }
+  return out;
+}
 /** Every write sets spec.counter to a new value, so status.seen tells which write a status answers. */
 let counterSeq = 1;
 
@@ -151,7 +169,6 @@ async function main(): Promise<void> {
   progress(
     `kcp ready at ${kcp.baseUrl} in ${((performance.now() - started) / 1000).toFixed(1)}s (log ${kcp.logFile})`,
   );
-  const results: Record<string, Figures> = {};
   let current = kcp;
   try {
     const root = kcp.admin();
@@ -192,19 +209,39 @@ async function main(): Promise<void> {
       `workload ready in ${setupS.toFixed(1)}s: ${W} workspaces, ${N} objects; virtual workspace ${vwUrl}`,
     );
 
-    for (const spec of contenders) {
-      progress(`--- contender ${spec.name}: ${spec.description}`);
-      results[spec.name] = await runContender(spec);
-      current = env.kcp; // a forced relist restarts kcp
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    for (let r = 0; r < opts.repeat; r++) {
+      // Rotate the order, so no contender always runs after another's forced kcp restart.
+      const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]!);
+      const results: Record<string, Figures> = {};
+      rounds.push({ order: order.map((c) => c.name).join(","), results });
+      for (const spec of order) {
+        progress(`--- round ${r + 1}/${opts.repeat}, contender ${spec.name}: ${spec.description}`);
+        results[spec.name] = await runContender(spec);
+        current = env.kcp; // a forced relist restarts kcp
+        // What is done so far is kept should a later contender fail or the run be stopped.
+        writeFileSync(file, `${JSON.stringify(buildReport(setupS), null, 2)}\n`);
+        progress(`${spec.name} (round ${r + 1}) written to ${file}`);
+      }
     }
     tracker.stop();
 
-    const report = buildReport(results, setupS);
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    const report = buildReport(setupS);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`\n${renderTable(report)}\n`);
+    process.stdout.write(`\n${table(report)}\n`);
     progress(`results written to ${file}`);
+    const missing = contenders.flatMap((c) =>
+      rounds.flatMap((round, i) =>
+        missingFigures(round.results[c.name] ?? {}, c.kind, opts.relist).map(
+          (f) => `round ${i + 1}: ${c.name} produced no ${f}`,
+        ),
+      ),
+    );
+    if (missing.length) {
+      progress(`figures missing:\n  ${missing.join("\n  ")}`);
+      process.exitCode = 1;
+    }
   } finally {
     await (env?.kcp ?? current).stop();
   }
@@ -228,11 +265,14 @@ async function runContender(spec: ContenderSpec): Promise<Figures> {
     debugAddr: debug,
   });
   const proc = startContender(cmd, { cwd: REPO_ROOT, logFile });
+  running = proc;
   const sampler = new RssSampler(proc.pid, proc.startedAt);
   try {
     const startedLine = await proc.waitForLine(/^started/, 60_000);
     const rssStart = sampler.sample();
     f.startup_s = startedLine.atMs / 1000;
+    const cpuStart = cpuNow(proc.pid);
+    f.cpu_startup_s = cpuStart.self;
 
     // Initial sync.
     if (spec.kind === "provider") {
@@ -254,26 +294,74 @@ async function runContender(spec: ContenderSpec): Promise<Figures> {
     if (ownSynced) f.own_synced_line_s = round(ownSynced.atMs / 1000, 3);
     f.sync_from_started_s = f.sync_s - f.startup_s;
     f.sync_objects_per_s = N / f.sync_s;
-    f.rss_peak_sync_mb = sampler.max / MiB;
+    const cpuSynced = cpuNow(proc.pid);
+    f.cpu_sync_s = cpuSynced.self - cpuStart.self;
+    f.kcp_cpu_sync_s = cpuSynced.kcp - cpuStart.kcp;
+    f.cpu_per_1k_sync_s = f.cpu_sync_s / (N / 1000);
+    f.kcp_cpu_per_1k_sync_s = f.kcp_cpu_sync_s / (N / 1000);
+    // The kernel's high-water mark since the process started, as for the relist peak (not a sample).
+    f.rss_peak_sync_mb = memoryOfTree(proc.pid).hwm / MiB;
+    f.rss_peak_sync_sampled_mb = sampler.max / MiB;
     progress(`${spec.name}: initial sync ${f.sync_s.toFixed(2)}s`);
 
     // Memory with everything cached (settled).
     await sleep(2000);
-    const heap = await getJson<{ heapBytes: number }>(`http://${debug}/memory`);
+    const heap = await getJson<{ heapBytes: number; heapAllocBytes?: number }>(`http://${debug}/memory`);
     const rss = sampler.sample();
     f.rss_after_sync_mb = rss / MiB;
     f.rss_per_object_b = rss / N;
     f.rss_marginal_per_object_b = (rss - rssStart) / N;
     f.rss_at_start_mb = rssStart / MiB;
     if (heap) {
-      f.heap_after_sync_mb = heap.heapBytes / MiB;
-      f.heap_per_object_b = heap.heapBytes / N;
+      // Live heap after a forced GC on both sides: Go's HeapAlloc, Node's heapUsed.
+      const live = heap.heapAllocBytes ?? heap.heapBytes;
+      f.heap_after_sync_mb = live / MiB;
+      f.heap_per_object_b = live / N;
     }
 
     if (spec.kind === "provider") {
-      Object.assign(f, await steadyState(spec.name));
-      Object.assign(f, await burst(spec.name));
-      Object.assign(f, await churn(spec.name, debug));
+      Object.assign(
+        f,
+        await withCpu(
+          proc.pid,
+          "steady",
+          () => steadyState(spec.name),
+          (x) => x.steady_completed as number,
+        ),
+      );
+      // BENCH_CPU_PROF=<dir>: a CPU profile of the burst from contenders that serve /profile (sdk).
+      const profileDir = process.env.BENCH_CPU_PROF;
+      if (profileDir) await getJson(`http://${debug}/profile/start`);
+      Object.assign(
+        f,
+        await withCpu(
+          proc.pid,
+          "burst",
+          () => burst(spec.name),
+          (x) => x.burst_completed as number,
+        ),
+      );
+      if (profileDir) {
+        const file = join(profileDir, `${spec.name}-burst-${Date.now()}.cpuprofile`);
+        if (await getJson(`http://${debug}/profile/stop?file=${encodeURIComponent(file)}`)) {
+          progress(`${spec.name}: CPU profile of the burst in ${file}`);
+        }
+      }
+      Object.assign(
+        f,
+        await withCpu(
+          proc.pid,
+          "churn",
+          () => churn(spec.name, debug),
+          (x) => x.churn_ops as number,
+        ),
+      );
+      const reconciles = N + Number(f.steady_completed) + Number(f.burst_completed);
+      const cpu = Number(f.cpu_sync_s) + Number(f.cpu_steady_s) + Number(f.cpu_burst_s);
+      const kcpCpu = Number(f.kcp_cpu_sync_s) + Number(f.kcp_cpu_steady_s) + Number(f.kcp_cpu_burst_s);
+      f.reconciles_measured = reconciles;
+      f.cpu_per_1k_reconciles_s = cpu / (reconciles / 1000);
+      f.kcp_cpu_per_1k_reconciles_s = kcpCpu / (reconciles / 1000);
     }
     if (opts.relist) Object.assign(f, await forcedRelist(spec, proc));
     if (proc.exited() !== null) throw new Error(`${spec.name} exited with ${proc.exited()} (log ${logFile})`);
@@ -493,6 +581,7 @@ async function churn(name: string, debug: string): Promise<Figures> {
 async function forcedRelist(spec: ContenderSpec, proc: Contender): Promise<Figures> {
   const hwmReset = resetHighWaterMark(proc.pid);
   const before = memoryOfTree(proc.pid);
+  const cpuBefore = cpuOfTree(proc.pid);
   progress(`${spec.name}: restarting kcp to force a relist`);
   const { rootDir, port } = env.kcp;
   const linesBefore = proc.lines.length;
@@ -516,6 +605,9 @@ async function forcedRelist(spec: ContenderSpec, proc: Contender): Promise<Figur
     await proc.waitForLine(/^relisted \d+/, 120_000).catch(() => undefined);
   }
   const recoverMs = performance.now() - readyAt;
+  const cpuRelist = cpuOfTree(proc.pid) - cpuBefore;
+  // The new kcp process from its start: its own start-up is included.
+  const kcpCpuRelist = cpuOfTree(env.kcp.pid);
   await sleep(2000);
   const after = memoryOfTree(proc.pid);
   const relisted = proc.lines.slice(linesBefore).some((l) => l.line.startsWith("relisted"));
@@ -524,6 +616,8 @@ async function forcedRelist(spec: ContenderSpec, proc: Contender): Promise<Figur
     relist_rss_before_mb: before.rss / MiB,
     relist_rss_after_mb: after.rss / MiB,
     relist_recover_s: recoverMs / 1000,
+    cpu_relist_s: cpuRelist,
+    kcp_cpu_relist_s: kcpCpuRelist,
     ...(spec.kind === "reader" && { relist_observed: relisted }),
   };
 }
@@ -531,7 +625,7 @@ async function forcedRelist(spec: ContenderSpec, proc: Contender): Promise<Figur
 // ---------------------------------------------------------------------------------------------
 // Report
 
-interface Report {
+interface Report extends Summary {
   startedAt: string;
   command: string;
   sizes: { workspaces: number; objects: number };
@@ -539,25 +633,11 @@ interface Report {
   machine: { cpus: number; memoryGiB: number; node: string; kcp: string };
   setup_s: number;
   skipped: Record<string, string>;
-  contenders: Record<string, Figures>;
-  ratios: Record<string, Record<string, { vs_go?: number; vs_ceiling?: number }>>;
+  /** Every round's figures, in the order the contenders ran. */
+  rounds: typeof rounds;
 }
 
-function buildReport(results: Record<string, Figures>, setupS: number): Report {
-  const ratios: Report["ratios"] = {};
-  for (const [name, figs] of Object.entries(results)) {
-    ratios[name] = {};
-    for (const [fig] of FIGURES) {
-      const v = figs[fig];
-      if (typeof v !== "number") continue;
-      const g = results.go?.[fig];
-      const c = results.ceiling?.[fig];
-      ratios[name][fig] = {
-        ...(typeof g === "number" && g !== 0 && { vs_go: round(v / g, 3) }),
-        ...(typeof c === "number" && c !== 0 && { vs_ceiling: round(v / c, 3) }),
-      };
-    }
-  }
+function buildReport(setupS: number): Report {
   return {
     startedAt: new Date().toISOString(),
     command: `npx tsx --conditions=source bench/run.ts ${process.argv.slice(2).join(" ")}`.trim(),
@@ -573,45 +653,29 @@ function buildReport(results: Record<string, Figures>, setupS: number): Report {
     },
     setup_s: round(setupS, 1),
     skipped,
-    contenders: results,
-    ratios,
+    ...summariseRounds(rounds.map((r) => r.results)),
+    rounds,
   };
 }
 
-function renderTable(r: Report): string {
-  const rows: string[][] = [["figure", "unit", "better", "contender", "value", "vs go", "vs ceiling"]];
-  const fmt = (v: number | boolean | string | undefined) =>
-    v === undefined
-      ? "-"
-      : typeof v === "number"
-        ? Math.abs(v) >= 100
-          ? v.toFixed(0)
-          : v.toPrecision(3)
-        : String(v);
-  for (const [fig, unit, better] of FIGURES) {
-    for (const name of Object.keys(r.contenders)) {
-      const v = r.contenders[name]![fig];
-      if (v === undefined) continue;
-      const ratio = r.ratios[name]?.[fig];
-      rows.push([
-        fig,
-        unit,
-        better,
-        name,
-        fmt(v),
-        ratio?.vs_go !== undefined ? `${ratio.vs_go.toFixed(2)}x` : "-",
-        ratio?.vs_ceiling !== undefined ? `${ratio.vs_ceiling.toFixed(2)}x` : "-",
-      ]);
-    }
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  const sep = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
-  const head = `W=${r.sizes.workspaces} N=${r.sizes.objects}, ${r.machine.cpus} cores, node ${r.machine.node}, kcp ${r.machine.kcp}`;
+function table(r: Report): string {
+  const head =
+    `W=${r.sizes.workspaces} N=${r.sizes.objects}, ${r.machine.cpus} cores, node ${r.machine.node}, ` +
+    `kcp ${r.machine.kcp}, ${rounds.length} round(s): median (min-max)`;
   const skippedNote = Object.entries(r.skipped)
     .map(([c, why]) => `\n(skipped ${c}: ${why})`)
     .join("");
-  return `${head}\n${line(rows[0]!)}\n${sep}\n${rows.slice(1).map(line).join("\n")}${skippedNote}`;
+  return renderTable(head, r, skippedNote);
+}
+
+// Stopped by hand (Ctrl-C, SIGTERM): stop the contender and kcp too, which run in their own process
+// groups and would outlive the driver. What was measured so far is already written.
+let running: Contender | undefined;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    progress(`${sig}: stopping the contender and kcp`);
+    void Promise.allSettled([running?.stop(), env?.kcp.stop()]).then(() => process.exit(130));
+  });
 }
 
 await main();

@@ -10,6 +10,7 @@ import { createProvider, defineResource } from "@kcp-mesh/sdk";
 import { pino } from "pino";
 import { z } from "zod";
 import { parseArgs } from "./lib/args.js";
+import { PhaseProfiler } from "./lib/profiler.js";
 
 const args = parseArgs(process.argv.slice(2));
 const kubeconfig = args.get("kubeconfig");
@@ -64,9 +65,12 @@ const store = provider.store(Thing);
 const debugAddr = args.get("debug-addr");
 if (debugAddr) {
   const [host, port] = debugAddr.split(":") as [string, string];
-  const server = createServer((req, res) => {
+  const profiler = new PhaseProfiler();
+  const server = createServer(async (req, res) => {
     res.setHeader("Content-Type", "application/json");
-    if (req.url?.startsWith("/memory")) {
+    if (req.url?.startsWith("/profile/") && (await profiler.handle(req.url))) {
+      res.end("{}");
+    } else if (req.url?.startsWith("/memory")) {
       if (!req.url.includes("gc=false")) (globalThis as { gc?: () => void }).gc?.();
       const m = process.memoryUsage();
       res.end(

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { stopProcessGroup } from "@kcp-mesh/sdk/testing";
 
@@ -165,4 +165,38 @@ export class RssSampler {
   stop(): void {
     clearInterval(this.timer);
   }
+}
+
+// Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ): 100 on every Linux
+// this runs on; `getconf CLK_TCK` says so, read once.
+let clockTicks: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/**
+ * CPU seconds (user + system, from /proc/<pid>/stat) a process tree has spent since each process
+ * started. Processes of the tree that already ended are not counted, nor is tsx's esbuild service.
+ */
+export function cpuOfTree(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      if (p !== pid && readFileSync(`/proc/${p}/comm`, "utf8").trim() === "esbuild") continue;
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      // Fields after the command name's closing paren start at field 3 (state); utime is 14, stime 15.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks / ticksPerSecond();
 }

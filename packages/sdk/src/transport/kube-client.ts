@@ -1,7 +1,8 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { KubeConfigError, type KubeConfigSource, loadKubeConfig } from "./kube-config.js";
+import { KubeConfigError, type KubeConfigSource, resolveCredentials } from "./kube-config.js";
+import type { Credentials, TlsMaterial } from "./kube-credentials.js";
 
 /** Query parameters; `undefined` values are left out. */
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -62,13 +63,6 @@ export class KubeApiError extends Error {
   }
 }
 
-interface TlsMaterial {
-  ca?: string | Buffer;
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  rejectUnauthorized?: boolean;
-}
-
 /**
  * The transport layer: JSON requests and raw streams against one API server (or virtual workspace)
  * URL, with the TLS settings and credentials of a kubeconfig. The kubeconfig is used for auth and
@@ -79,7 +73,7 @@ export class KubeClient {
   private agent: http.Agent | undefined;
 
   private constructor(
-    private readonly kc: KubeConfig,
+    private readonly creds: Credentials,
     baseUrl: URL,
     private readonly tls: Promise<TlsMaterial>,
     private readonly options: KubeClientOptions,
@@ -89,12 +83,11 @@ export class KubeClient {
 
   /** A client for the current context of a kubeconfig (TLS verification on unless the kubeconfig turns it off). */
   static fromKubeConfig(source: KubeConfigSource, options: KubeClientOptions = {}): KubeClient {
-    const kc = loadKubeConfig(source);
-    const server = kc.getCurrentCluster()!.server;
-    const tls = KubeClient.readTls(kc);
+    const creds = resolveCredentials(source);
+    const tls = creds.tls();
     // Surfaces on the first request; until then an unread rejection must not crash the process.
     tls.catch(() => undefined);
-    return new KubeClient(kc, new URL(server), tls, options);
+    return new KubeClient(creds, new URL(creds.server), tls, options);
   }
 
   /** The deadline {@link request} applies when the request names none. */
@@ -102,20 +95,9 @@ export class KubeClient {
     return this.options.requestTimeoutMs ?? 30_000;
   }
 
-  private static async readTls(kc: KubeConfig): Promise<TlsMaterial> {
-    const opts: https.RequestOptions & { headers?: Record<string, string> } = {};
-    await kc.applyToHTTPSOptions(opts);
-    return {
-      ...(opts.ca !== undefined && { ca: opts.ca as string | Buffer }),
-      ...(opts.cert !== undefined && { cert: opts.cert as string | Buffer }),
-      ...(opts.key !== undefined && { key: opts.key as string | Buffer }),
-      ...(opts.rejectUnauthorized !== undefined && { rejectUnauthorized: opts.rejectUnauthorized }),
-    };
-  }
-
   /** The same credentials against another URL, e.g. an APIExport virtual workspace endpoint. */
   withBaseUrl(url: string | URL): KubeClient {
-    return new KubeClient(this.kc, new URL(url), this.tls, this.options);
+    return new KubeClient(this.creds, new URL(url), this.tls, this.options);
   }
 
   /**
@@ -143,25 +125,24 @@ export class KubeClient {
         `cannot read the TLS or credential files it names: ${(err as Error).message}`,
       );
     }
-    const user = this.kc.getCurrentUser();
-    const has =
-      user &&
-      (user.token || user.certData || user.certFile || user.authProvider || user.exec || user.username);
-    if (!has) {
+    if (!this.creds.hasCredentials) {
       throw new KubeConfigError(
-        `user "${user?.name ?? this.kc.getCurrentContext()}" has no credentials (token, client certificate or exec plugin)`,
+        `user "${this.creds.userName ?? this.creds.contextName}" has no credentials (token, client certificate or exec plugin)`,
       );
     }
   }
 
   /** Whether TLS verification is switched off (`insecure-skip-tls-verify`). */
   get skipsTlsVerify(): boolean {
-    return this.kc.getCurrentCluster()?.skipTLSVerify === true;
+    return this.creds.skipTlsVerify;
   }
 
-  /** The kubeconfig this client was made from. */
+  /**
+   * The kubeconfig this client was made from, as `@kubernetes/client-node`'s KubeConfig (which is
+   * loaded on first use of this getter when the client was made from a file or YAML).
+   */
   get kubeConfig(): KubeConfig {
-    return this.kc;
+    return this.creds.kubeConfig();
   }
 
   url(path: string, query?: Query): URL {
@@ -173,14 +154,8 @@ export class KubeClient {
     return u;
   }
 
-  private async headers(): Promise<Record<string, string>> {
-    const opts: https.RequestOptions & { headers?: Record<string, string> } = { headers: {} };
-    await this.kc.applyToHTTPSOptions(opts);
-    const h: Record<string, string> = { ...(opts.headers as Record<string, string>) };
-    if (typeof opts.auth === "string" && !h.Authorization) {
-      h.Authorization = `Basic ${Buffer.from(opts.auth).toString("base64")}`;
-    }
-    return h;
+  private headers(): Promise<Record<string, string>> {
+    return this.creds.headers();
   }
 
   private async getAgent(): Promise<http.Agent> {

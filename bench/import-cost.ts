@@ -1,0 +1,88 @@
+/**
+ * What a provider pays at import: for the SDK's entry points and each of its dependencies, a fresh
+ * pinned-Node process imports it alone, and reports the time the import took and its RSS after it
+ * (and a bare process's, for the difference). Each is measured `--runs` times (default 5); the
+ * median goes into `bench/results/import-cost-<timestamp>.json` and a table on stdout. Run the
+ * benchmark (or `npm run build`) first: the SDK is imported from its dist/, as in production.
+ *
+ *   npx tsx --conditions=source bench/import-cost.ts [--runs 5]
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "./contenders.js";
+import { parseArgs } from "./lib/args.js";
+import { summarise } from "./lib/report.js";
+
+const args = parseArgs(process.argv.slice(2));
+const runs = Number(args.get("runs") ?? 5);
+const MODULES = [
+  "@kcp-mesh/sdk",
+  "@kcp-mesh/sdk/api",
+  "@kubernetes/client-node",
+  "rxjs",
+  "zod",
+  "prom-client",
+  "pino",
+  "yaml",
+  "js-yaml",
+  "@marcbachmann/cel-js",
+  "@opentelemetry/api",
+];
+
+/** One fresh process: `[ms, rssBytes]` after importing `module` (nothing for the bare process). */
+function measure(module: string | undefined, extra: string[] = []): { ms: number; rss: number } {
+  const code = module
+    ? `const t=performance.now();await import(${JSON.stringify(module)});` +
+      "const ms=performance.now()-t;globalThis.gc?.();" +
+      "process.stdout.write(JSON.stringify({ms,rss:process.memoryUsage().rss}))"
+    : "globalThis.gc?.();process.stdout.write(JSON.stringify({ms:0,rss:process.memoryUsage().rss}))";
+  const out = execFileSync(process.execPath, ["--expose-gc", ...extra, "--input-type=module", "-e", code], {
+    cwd: join(REPO_ROOT, "packages/sdk"),
+    encoding: "utf8",
+  });
+  return JSON.parse(out) as { ms: number; rss: number };
+}
+
+const MiB = 1024 * 1024;
+const rows: Record<string, { import_ms: number; rss_mb: number; rss_over_bare_mb: number }> = {};
+const sample = (name: string, fn: () => { ms: number; rss: number }) => {
+  const got = Array.from({ length: runs }, fn);
+  return {
+    name,
+    ms: summarise(got.map((g) => g.ms))!.median,
+    rss: summarise(got.map((g) => g.rss / MiB))!.median,
+  };
+};
+const bare = sample("(bare node)", () => measure(undefined));
+rows[bare.name] = { import_ms: 0, rss_mb: bare.rss, rss_over_bare_mb: 0 };
+const tsx = sample("(bare node with --import tsx)", () => measure(undefined, ["--import", "tsx"]));
+rows[tsx.name] = {
+  import_ms: 0,
+  rss_mb: tsx.rss,
+  rss_over_bare_mb: Math.round((tsx.rss - bare.rss) * 10) / 10,
+};
+for (const m of MODULES) {
+  const s = sample(m, () => measure(m));
+  rows[m] = {
+    import_ms: Math.round(s.ms),
+    rss_mb: Math.round(s.rss * 10) / 10,
+    rss_over_bare_mb: Math.round((s.rss - bare.rss) * 10) / 10,
+  };
+}
+
+const lines = [
+  `node ${process.version}, ${runs} fresh processes each, median; RSS after a forced GC`,
+  "| import | time (ms) | RSS (MiB) | RSS over bare node (MiB) |",
+  "| --- | --- | --- | --- |",
+  ...Object.entries(rows).map(([m, r]) => `| ${m} | ${r.import_ms} | ${r.rss_mb} | ${r.rss_over_bare_mb} |`),
+];
+process.stdout.write(`${lines.join("\n")}\n`);
+const dir = join(REPO_ROOT, "bench/results");
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `import-cost-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, runs, imports: rows }, null, 2)}\n`,
+);
+process.stderr.write(`written to ${file}\n`);

@@ -1,0 +1,96 @@
+/**
+ * Prints the README's benchmark table from result files, so the figures there are the script's,
+ * never typed: one table per file, the main figures per contender (median, with min-max when the
+ * run had several rounds) and the SDK's ratio to the Go provider and to the write ceiling.
+ *
+ *   npx tsx --conditions=source bench/summary.ts bench/results/<file>.json [more.json ...]
+ */
+import { readFileSync } from "node:fs";
+import type { Spread, Summary } from "./lib/report.js";
+
+interface Result extends Omit<Summary, "spread" | "ratios"> {
+  spread?: Summary["spread"];
+  ratios: Record<string, Record<string, Record<string, Spread | number>>>;
+  sizes: { workspaces: number; objects: number };
+  rounds?: unknown[];
+  startedAt: string;
+}
+
+const ROWS: [string, string][] = [
+  ["startup_s", "start-up: process start to `started` (s)"],
+  ["rss_at_start_mb", "RSS at `started` (MiB)"],
+  ["sync_s", "initial sync: every object's status written (s)"],
+  ["cpu_per_1k_reconciles_s", "CPU per 1,000 reconciles, sync+steady+burst (cpu s)"],
+  ["kcp_cpu_per_1k_reconciles_s", "kcp's CPU per 1,000 reconciles meanwhile (cpu s)"],
+  ["cpu_per_1k_sync_s", "CPU per 1,000 objects of the initial sync (cpu s)"],
+  ["rss_peak_sync_mb", "peak RSS during the sync, kernel high-water mark (MiB)"],
+  ["rss_after_sync_mb", "RSS after sync (MiB)"],
+  ["heap_after_sync_mb", "live heap after a forced GC (MiB)"],
+  ["steady_p50_ms", "steady 50 updates/s: write -> status p50 (ms)"],
+  ["steady_p99_ms", "steady 50 updates/s: write -> status p99 (ms)"],
+  ["burst_updates_per_s", "burst: status written per s"],
+  ["cpu_per_1k_burst_s", "CPU per 1,000 burst reconciles (cpu s)"],
+  ["churn_cache_matches", "churn: cache == fresh list"],
+  ["relist_peak_rss_mb", "peak RSS across a forced relist (MiB)"],
+];
+const COLUMNS = ["sdk", "go", "write-ceiling", "ceiling"];
+
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+const cell = (s: Spread | number | undefined, v: unknown, suffix = "") => {
+  // Result files from before --repeat hold plain numbers, not spreads.
+  if (typeof s === "number") return `${fmt(s)}${suffix}`;
+  if (s) {
+    return s.n > 1 ? `${fmt(s.median)}${suffix} (${fmt(s.min)}-${fmt(s.max)})` : `${fmt(s.median)}${suffix}`;
+  }
+  if (typeof v === "number") return fmt(v);
+  return v === undefined ? "-" : String(v);
+};
+
+const results = process.argv
+  .slice(2)
+  .map((file) => ({ file, r: JSON.parse(readFileSync(file, "utf8")) as Result }));
+for (const { file, r } of results) {
+  const cols = COLUMNS.filter((c) => c in r.contenders);
+  const out = [
+    `W=${r.sizes.workspaces}, N=${r.sizes.objects}: ${r.rounds?.length ?? 1} round(s), median (min-max); ${file.replace(/^.*bench\//, "bench/")}`,
+    "",
+    `| figure | ${cols.join(" | ")} | sdk vs go | sdk vs write-ceiling |`,
+    `| --- | ${cols.map(() => "---").join(" | ")} | --- | --- |`,
+  ];
+  for (const [fig, label] of ROWS) {
+    if (!cols.some((c) => r.contenders[c]?.[fig] !== undefined)) continue;
+    const values = cols.map((c) => cell(r.spread?.[c]?.[fig], r.contenders[c]?.[fig]));
+    const ratio = (label: string) => cell(r.ratios.sdk?.[fig]?.[label], undefined, "x");
+    out.push(`| ${label} | ${values.join(" | ")} | ${ratio("vs_go")} | ${ratio("vs_write_ceiling")} |`);
+  }
+  process.stdout.write(`${out.join("\n")}\n\n`);
+}
+
+// RSS per extra cached object: the slope between two sizes, not one run's growth divided by N.
+const bySize = [...results].sort((a, b) => a.r.sizes.objects - b.r.sizes.objects);
+for (let i = 1; i < bySize.length; i++) {
+  const [a, b] = [bySize[i - 1]!.r, bySize[i]!.r];
+  const dn = b.sizes.objects - a.sizes.objects;
+  if (dn <= 0) continue;
+  const slopes = COLUMNS.flatMap((c) => {
+    const ra = a.contenders[c]?.rss_after_sync_mb;
+    const rb = b.contenders[c]?.rss_after_sync_mb;
+    return typeof ra === "number" && typeof rb === "number"
+      ? [`${c} ${fmt(((rb - ra) * 1024 * 1024) / dn / 1024)} KiB`]
+      : [];
+  });
+  if (slopes.length) {
+    process.stdout.write(
+      `RSS after sync per extra object, N=${a.sizes.objects} -> ${b.sizes.objects}: ${slopes.join(", ")}\n`,
+    );
+    // A straight line through the two sizes, as far as N=100,000: an extrapolation, not a run.
+    const at100k = COLUMNS.flatMap((c) => {
+      const ra = a.contenders[c]?.rss_after_sync_mb;
+      const rb = b.contenders[c]?.rss_after_sync_mb;
+      return typeof ra === "number" && typeof rb === "number"
+        ? [`${c} ${fmt(rb + ((rb - ra) / dn) * (100_000 - b.sizes.objects))} MiB`]
+        : [];
+    });
+    process.stdout.write(`RSS after sync extrapolated to N=100,000: ${at100k.join(", ")}\n`);
+  }
+}
