@@ -16,6 +16,7 @@ import {
   DEFAULT_KCP_VERSION,
   freePorts,
   type KcpInstance,
+  providerIdentityRules,
   startKcp,
   waitForEndpointSliceUrls,
 } from "@kcp-mesh/sdk/testing";
@@ -185,19 +186,7 @@ async function main(): Promise<void> {
     const identityFile = join(runDir, "provider.kubeconfig");
     await createServiceAccountIdentity(providerWs, {
       name: "bench-provider",
-      rules: [
-        {
-          apiGroups: ["apis.kcp.io"],
-          resources: ["apiexportendpointslices"],
-          verbs: ["get", "list", "watch"],
-        },
-        {
-          apiGroups: ["apis.kcp.io"],
-          resources: ["apiexports/content"],
-          resourceNames: [EXPORT],
-          verbs: ["*"],
-        },
-      ],
+      rules: providerIdentityRules(EXPORT),
       kubeconfigPath: identityFile,
     });
     const vw = root.withBaseUrl(vwUrl);

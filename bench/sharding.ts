@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { createProvider, defineResource, type KubeClient, type KubeObject } from "@kcp-mesh/sdk";
 import {
   createServiceAccountIdentity,
+  providerIdentityRules,
   startKcp,
   stopProcessGroup,
   waitForEndpointSliceUrls,
@@ -103,24 +104,7 @@ async function driver(): Promise<void> {
     const kubeconfig = join(runDir, "provider.kubeconfig");
     await createServiceAccountIdentity(providerWs, {
       name: "bench-sharded-provider",
-      rules: [
-        {
-          apiGroups: ["apis.kcp.io"],
-          resources: ["apiexportendpointslices"],
-          verbs: ["get", "list", "watch"],
-        },
-        {
-          apiGroups: ["apis.kcp.io"],
-          resources: ["apiexports/content"],
-          resourceNames: [EXPORT],
-          verbs: ["*"],
-        },
-        {
-          apiGroups: ["coordination.k8s.io"],
-          resources: ["leases"],
-          verbs: ["get", "list", "create", "update"],
-        },
-      ],
+      rules: providerIdentityRules(EXPORT),
       kubeconfigPath: kubeconfig,
     });
     const vw = root.withBaseUrl(vwUrl);
