@@ -11,6 +11,7 @@
  */
 import { KubeClient } from "@kcp-mesh/sdk";
 import { parseArgs, serveMemory } from "./lib/args.js";
+import { firstEndpointUrl } from "./lib/endpoint-url.js";
 import { runWildcardWatch } from "./lib/wildcard-watch.js";
 
 const args = parseArgs(process.argv.slice(2));
@@ -31,15 +32,7 @@ if (debugAddr) await serveMemory(debugAddr);
 const provider = KubeClient.fromKubeConfig({ path: kubeconfig });
 say("started");
 
-// The endpoint slice lists the virtual workspace URL once some workspace has bound the export.
-let url: string | undefined;
-while (!url) {
-  const slice = await provider.get<{ status?: { endpoints?: { url: string }[] } }>(
-    `/apis/apis.kcp.io/v1alpha1/apiexportendpointslices/${exportName}`,
-  );
-  url = slice?.status?.endpoints?.[0]?.url;
-  if (!url) await new Promise((r) => setTimeout(r, 200));
-}
+const url = await firstEndpointUrl(provider, exportName);
 
 const counts = { listed: 0, ADDED: 0, MODIFIED: 0, DELETED: 0, ERROR: 0, BOOKMARK: 0 };
 const stop = new AbortController();

@@ -13,6 +13,7 @@
  */
 import { KubeApiError, KubeClient, type KubeObject } from "@kcp-mesh/sdk";
 import { parseArgs, serveMemory } from "./lib/args.js";
+import { firstEndpointUrl } from "./lib/endpoint-url.js";
 import { runWildcardWatch } from "./lib/wildcard-watch.js";
 
 const args = parseArgs(process.argv.slice(2));
@@ -32,14 +33,7 @@ if (debugAddr) await serveMemory(debugAddr);
 const provider = KubeClient.fromKubeConfig({ path: kubeconfig });
 say("started");
 
-let url: string | undefined;
-while (!url) {
-  const slice = await provider.get<{ status?: { endpoints?: { url: string }[] } }>(
-    `/apis/apis.kcp.io/v1alpha1/apiexportendpointslices/${exportName}`,
-  );
-  url = slice?.status?.endpoints?.[0]?.url;
-  if (!url) await new Promise((r) => setTimeout(r, 200));
-}
+const url = await firstEndpointUrl(provider, exportName);
 const vw = provider.withBaseUrl(url);
 
 interface Pending {
