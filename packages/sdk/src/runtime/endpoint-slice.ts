@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import { Observable } from "rxjs";
 import type { KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
+import { Observable } from "../util/rx.js";
 import type { BackoffOptions } from "./backoff.js";
 import { isObjectEvent } from "./events.js";
 import type { WatchTarget } from "./target.js";

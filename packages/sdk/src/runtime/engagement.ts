@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
-import { type Observable, of, type Subscription } from "rxjs";
+import type { Observable, Subscription } from "rxjs";
 import type { KubeClient } from "../transport/kube-client.js";
 import type { KubeObject } from "../util/objects.js";
+import { of } from "../util/rx.js";
 import type { BackoffOptions } from "./backoff.js";
 import { watchEndpointSlice } from "./endpoint-slice.js";
 import type { WatchEvent } from "./events.js";

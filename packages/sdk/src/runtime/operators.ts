@@ -1,5 +1,6 @@
-import { filter, type MonoTypeOperatorFunction, type OperatorFunction } from "rxjs";
+import type { MonoTypeOperatorFunction, OperatorFunction } from "rxjs";
 import type { KubeObject } from "../util/objects.js";
+import { filter } from "../util/rx.js";
 import { isObjectEvent, type ObjectEvent, type WatchEvent } from "./events.js";
 import type { Item } from "./item.js";
 import { labelMatcher } from "./label-selector.js";

@@ -1,4 +1,5 @@
-import { type Observable, Subject } from "rxjs";
+import type { Observable } from "rxjs";
+import { Subject } from "../util/rx.js";
 import type { RestartReason } from "./watcher-machine.js";
 
 /** One restart of a watch (or list). */

@@ -1,5 +1,5 @@
-import { Observable } from "rxjs";
 import type { KubeObject } from "../util/objects.js";
+import { Observable } from "../util/rx.js";
 import { Engagement, type EngagementOptions, type InformerOptions } from "./engagement.js";
 import type { WatchEvent } from "./events.js";
 import type { WatchTarget } from "./target.js";
