@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "./prom.js";
 
 /**
  * The runtime's Prometheus metrics. Names follow controller-runtime where they mean the same

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "../observability/prom.js";
 
 /** Sharding's Prometheus metrics, registered on the provider's registry (prefix `kcp_mesh_sharding_`). */
 export class ShardingMetrics {
