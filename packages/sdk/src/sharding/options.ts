@@ -45,3 +45,32 @@ export interface ShardingOptions {
    */
   handoverTimeoutMs?: number;
 }
+
+/** {@link ShardingOptions} with defaults applied and checked. */
+export interface ResolvedSharding {
+  buckets: number;
+  durationMs: number;
+  intervalMs: number;
+  /** Past this without a successful renewal, a fence is dropped: before anyone else may take it. */
+  deadlineMs: number;
+}
+
+/** Applies the defaults; throws naming the option when a value cannot work. */
+export function resolveSharding(s: ShardingOptions): ResolvedSharding {
+  const buckets = s.buckets ?? 32;
+  const durationMs = s.leaseDurationMs ?? 15_000;
+  const intervalMs = s.renewIntervalMs ?? Math.round(durationMs / 3);
+  // Two thirds: a holder whose renewals fail stops a third of a duration before anyone may take over.
+  const deadlineMs = Math.round((durationMs * 2) / 3);
+  if (!Number.isInteger(buckets) || buckets < 1)
+    throw new Error(`sharding.buckets must be a positive integer, got ${s.buckets}`);
+  if (durationMs < 1000 || durationMs % 1000 !== 0)
+    throw new Error(
+      `sharding.leaseDurationMs must be whole seconds, at least 1000, got ${s.leaseDurationMs}`,
+    );
+  if (intervalMs <= 0 || intervalMs >= deadlineMs)
+    throw new Error(
+      `sharding.renewIntervalMs must be below two thirds of leaseDurationMs (${deadlineMs} ms), got ${intervalMs}`,
+    );
+  return { buckets, durationMs, intervalMs, deadlineMs };
+}

@@ -1,10 +1,11 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { KubeClient } from "../transport/kube-client.js";
-import { type Lease, LeaseStore, ROLE_LABEL } from "./leases.js";
+import { type Lease, LeaseStore } from "./leases.js";
 import type { ShardingMetrics } from "./metrics.js";
 import { Observations } from "./observations.js";
-import type { ShardingOptions } from "./options.js";
+import { resolveSharding, type ShardingOptions } from "./options.js";
+import { PeerAnnouncement } from "./peer-announcement.js";
 import { LeaseNames } from "./peers.js";
 import { bucketOf, ownerOf } from "./rendezvous.js";
 
@@ -49,8 +50,7 @@ export class Ownership {
   private readonly held = new Map<number, Held>();
   /** Buckets whose workspaces may be reconciled now: held and not being handed over. */
   private readonly active = new Set<number>();
-  private peerLease: Lease | undefined;
-  private announced = false;
+  private readonly peer: PeerAnnouncement;
   private draining = false;
   private stopped = false;
   private loop: Promise<void> | undefined;
@@ -73,20 +73,21 @@ export class Ownership {
     this.log = options.logger.child({ replica: this.identity });
     this.names = new LeaseNames(s.group ?? options.exportName);
     this.store = new LeaseStore(options.client, s.namespace ?? "default", this.names.group);
-    this.buckets = s.buckets ?? 32;
-    this.durationMs = s.leaseDurationMs ?? 15_000;
-    this.intervalMs = s.renewIntervalMs ?? Math.round(this.durationMs / 3);
-    this.deadlineMs = Math.round((this.durationMs * 2) / 3);
-    if (!Number.isInteger(this.buckets) || this.buckets < 1)
-      throw new Error(`sharding.buckets must be a positive integer, got ${s.buckets}`);
-    if (this.durationMs < 1000 || this.durationMs % 1000 !== 0)
-      throw new Error(
-        `sharding.leaseDurationMs must be whole seconds, at least 1000, got ${s.leaseDurationMs}`,
-      );
-    if (this.intervalMs <= 0 || this.intervalMs >= this.deadlineMs)
-      throw new Error(
-        `sharding.renewIntervalMs must be below two thirds of leaseDurationMs (${this.deadlineMs} ms), got ${this.intervalMs}`,
-      );
+    ({
+      buckets: this.buckets,
+      durationMs: this.durationMs,
+      intervalMs: this.intervalMs,
+      deadlineMs: this.deadlineMs,
+    } = resolveSharding(s));
+    this.peer = new PeerAnnouncement({
+      identity: this.identity,
+      names: this.names,
+      store: this.store,
+      durationMs: this.durationMs,
+      metrics: options.metrics,
+      log: this.log,
+      write: (role, fn) => this.write(role, fn),
+    });
   }
 
   /** Whether this replica may reconcile in `workspace` now. */
@@ -96,7 +97,7 @@ export class Ownership {
 
   /** Why this replica is not ready, or `undefined`: it has announced itself (owning nothing is fine). */
   notReady(): string | undefined {
-    return this.announced ? undefined : "sharding: peer Lease not written yet";
+    return this.peer.announced ? undefined : "sharding: peer Lease not written yet";
   }
 
   /** Starts announcing this replica and taking its buckets. */
@@ -126,9 +127,7 @@ export class Ownership {
         this.log.warn({ err, lease: h.lease.metadata.name }, "could not release Lease; it expires"),
       );
     }
-    if (this.announced && this.peerLease?.spec.holderIdentity === this.identity) {
-      await this.write("peer", () => this.store.release(this.peerLease!)).catch(() => undefined);
-    }
+    await this.peer.release();
     this.options.metrics.ownedBuckets.set({ replica: this.identity }, 0);
   }
 
@@ -161,8 +160,8 @@ export class Ownership {
     }
     this.seen.observe(leases.values(), now);
     this.seen.retain(new Set(leases.keys()));
-    await this.announce(leases.get(this.names.peer(this.identity)));
-    const peers = this.live(leases, now);
+    await this.peer.announce(leases.get(this.names.peer(this.identity)), this.draining);
+    const peers = this.peer.live(leases, this.seen, now, this.draining);
     this.livePeers = peers.length;
     this.options.metrics.livePeers.set({ replica: this.identity }, peers.length);
     for (let b = 0; b < this.buckets; b++) {
@@ -192,48 +191,6 @@ export class Ownership {
     }
     this.enforceDeadlines(Date.now());
     this.updateGauges();
-  }
-
-  /** Live peers: announced, renewed within their duration as observed, and not leaving. */
-  private live(leases: Map<string, Lease>, now: number): string[] {
-    const peers = new Set<string>();
-    for (const lease of leases.values()) {
-      if (lease.metadata.labels?.[ROLE_LABEL] !== "peer") continue;
-      if (this.seen.held(lease, now)) peers.add(lease.spec.holderIdentity!);
-    }
-    if (this.draining) peers.delete(this.identity);
-    else if (this.announced) peers.add(this.identity);
-    else peers.delete(this.identity);
-    return [...peers].sort();
-  }
-
-  private async announce(current: Lease | undefined): Promise<void> {
-    if (this.draining) {
-      if (this.peerLease?.spec.holderIdentity === this.identity && current) {
-        this.peerLease = undefined;
-        await this.write("peer", () => this.store.release(current)).catch(() => undefined);
-      }
-      return;
-    }
-    try {
-      const written = await this.write("peer", () =>
-        this.store.hold(
-          this.names.peer(this.identity),
-          "peer",
-          this.identity,
-          this.durationMs / 1000,
-          current,
-        ),
-      );
-      if (written) {
-        this.peerLease = written;
-        if (!this.announced) this.log.info({ replica: this.identity }, "joined the sharding group");
-        this.announced = true;
-      } else this.options.metrics.renewFailures.inc({ lease: "peer" });
-    } catch (err) {
-      this.options.metrics.renewFailures.inc({ lease: "peer" });
-      this.log.warn({ err }, "could not renew this replica's peer Lease");
-    }
   }
 
   private async acquire(b: number, current: Lease | undefined): Promise<void> {
