@@ -2,25 +2,23 @@ import type { Logger } from "pino";
 import type { Subscription } from "rxjs";
 import type { Infer } from "../api/infer.js";
 import type { AnyResource } from "../api/resource.js";
-import { Controller, type ControllerOptions } from "../controller/controller.js";
 import { LeaderElector } from "../controller/leader-election.js";
-import type { ResourceCoordinates } from "../controller/object-paths.js";
-import type { ReconcileContext, ReconcileResult } from "../controller/reconcile-types.js";
 import { startHealthServer } from "../observability/health-server.js";
 import { createLogger, withRedaction } from "../observability/logger.js";
 import { RuntimeMetrics } from "../observability/metrics.js";
 import { Engagement, type WatchSource } from "../runtime/engagement.js";
-import type { Item, ObjectRef } from "../runtime/item.js";
+import type { ObjectRef } from "../runtime/item.js";
 import type { Store } from "../runtime/store.js";
 import type { WatchTarget } from "../runtime/target.js";
 import { WatchStats } from "../runtime/watch-stats.js";
 import type { Ownership } from "../sharding/ownership.js";
 import { providerSharding } from "../sharding/provider-sharding.js";
 import { KubeClient } from "../transport/kube-client.js";
-import type { KubeObject } from "../util/objects.js";
-import { type Informer, Informers, ownersOf, type Registration } from "./informers.js";
+import { collectCacheGauges } from "./cache-gauges.js";
+import { type Informer, Informers, type Registration } from "./informers.js";
 import type { ProviderOptions, ReconcileHandler, ReconcileOptions, StopResult } from "./provider-options.js";
-import { resourceTarget, statusValidator } from "./resource-target.js";
+import { createRegistration } from "./registration.js";
+import { resourceTarget } from "./resource-target.js";
 import { checkProviderSetup, ProviderStartError } from "./startup-checks.js";
 import { WorkspaceStates } from "./workspace-states.js";
 
@@ -98,23 +96,7 @@ export class Provider {
       onCount: (n) => this.metrics.engagedWorkspaces.set({ export: options.export }, n),
       onLeave: (workspace) => this.leave(workspace),
     });
-    this.metrics.onCollect.push(() => {
-      this.metrics.cachedObjects.reset();
-      this.metrics.invalidObjects.reset();
-      this.metrics.watches.reset();
-      for (const inf of this.informers.all()) {
-        const resource = inf.name;
-        let invalid = 0;
-        for (const ws of inf.store.workspaces()) {
-          const items = inf.store.list({ workspace: ws });
-          this.metrics.cachedObjects.set({ resource, workspace: ws }, items.length);
-          for (const i of items) if (!i.valid) invalid++;
-        }
-        if (inf.owner) this.metrics.invalidObjects.set({ resource }, invalid);
-      }
-      for (const [resource, n] of Object.entries(this.stats.watchers()))
-        this.metrics.watches.set({ resource }, n);
-    });
+    this.metrics.onCollect.push(() => collectCacheGauges(this.metrics, this.informers, this.stats));
   }
 
   /** Port of the metrics/health server once started, if enabled. */
@@ -142,63 +124,19 @@ export class Provider {
     if (this.registrations.some((r) => r.resource === resource)) {
       throw new Error(`${resource.kind} is registered twice: one reconcile() per resource`);
     }
-    const informer = this.informers.of(resourceTarget(resource) as WatchTarget<unknown>, true);
-    const store = informer.store;
-    const coords: ResourceCoordinates = {
-      group: resource.group,
-      version: resource.storageVersion,
-      plural: resource.plural,
-      kind: resource.kind,
-      namespaced: resource.scope === "Namespaced",
-    };
-    const validateStatus = statusValidator(resource);
-    const controller = new Controller<KubeObject, unknown>({
-      name: resource.plural,
-      resource: coords,
-      lookup: (key) => {
-        const item = store.get(key);
-        if (!item) return undefined;
-        return item.valid
-          ? { object: item.object as KubeObject, endpoint: item.endpoint }
-          : { object: item.object, endpoint: item.endpoint, issues: item.issues };
-      },
-      clientFor: (endpoint) => this.endpointClient(endpoint),
-      handler: handler as unknown as (
-        obj: KubeObject,
-        ctx: ReconcileContext,
-      ) => Promise<ReconcileResult<unknown>>,
-      ...(options.finalize && {
-        finalize: options.finalize as unknown as (obj: KubeObject, ctx: ReconcileContext) => Promise<void>,
-        finalizerName: options.finalizerName ?? `${resource.group}/${resource.plural}`,
-      }),
-      ...(validateStatus && { validateStatus }),
-      ...(options.onInvalid && {
-        onInvalid: options.onInvalid as unknown as ControllerOptions<KubeObject, unknown>["onInvalid"],
-      }),
-      ...(options.readyCondition !== undefined && { readyCondition: options.readyCondition }),
-      concurrency: options.concurrency ?? this.options.concurrency ?? 10,
-      fieldManager: `${this.options.export}-provider`,
+    const reg = createRegistration(resource, handler, options, {
+      options: this.options,
+      informers: this.informers,
       logger: this.log,
       metrics: this.metrics,
+      clientFor: (endpoint) => this.endpointClient(endpoint),
       workspaceState: (ws) =>
         this.ownership && !this.ownership.owns(ws)
           ? undefined
           : this.options.virtualWorkspaceUrl !== undefined
             ? "active"
             : this.workspaces.get(ws),
-      ...(options.backoff && { backoff: options.backoff }),
     });
-    const reg: Registration = {
-      resource,
-      controller,
-      reconcileOnStatusChange: options.reconcileOnStatusChange ?? false,
-    };
-    informer.owner = reg;
-    for (const rel of options.related ?? []) {
-      // A target some other registration or related watch already watches shares that watch.
-      const map = rel.map ? (item: Item<unknown>) => rel.map!(item) : ownersOf(resource);
-      this.informers.of(rel.target).relatedOf.push({ reg, map });
-    }
     this.registrations.push(reg);
     return this;
   }
