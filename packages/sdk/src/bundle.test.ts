@@ -1,0 +1,54 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { afterAll, expect, test } from "vitest";
+
+// The README tells providers they may bundle themselves into one file for their container (start-up
+// is then a fraction of Node's module loading): this holds the SDK to it. The runtime imports a few
+// rxjs and prom-client files by path, which only works bundled if those imports are static.
+const dir = mkdtempSync(join(tmpdir(), "sdk-bundle-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test("the SDK bundled by esbuild into one ESM file creates a provider and renders its metrics", async () => {
+  const outfile = join(dir, "provider.mjs");
+  const entry = join(dir, "entry.ts");
+  const sdk = fileURLToPath(new URL("./index.ts", import.meta.url));
+  writeFileSync(
+    entry,
+    [
+      `import { createProvider } from ${JSON.stringify(sdk)};`,
+      "const kubeconfig = { yaml: [",
+      "  'apiVersion: v1', 'kind: Config', 'current-context: c',",
+      "  'clusters: [{name: k, cluster: {server: \"https://127.0.0.1:1\"}}]',",
+      "  'users: [{name: u, user: {token: t}}]',",
+      "  'contexts: [{name: c, context: {cluster: k, user: u}}]',",
+      "].join('\\n') };",
+      'const provider = createProvider({ kubeconfig, export: "widgets.example.io", handleSignals: false });',
+      "process.stdout.write(await provider.metrics.registry.metrics());",
+    ].join("\n"),
+  );
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile,
+    external: ["@kubernetes/client-node"],
+    banner: {
+      js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
+    },
+    logLevel: "silent",
+    metafile: true,
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  // Bundled, not left for Node to resolve at run time from a directory that has no node_modules.
+  expect(inputs.some((i) => i.includes("prom-client/lib/counter.js"))).toBe(true);
+  expect(inputs.some((i) => i.includes("rxjs/dist/cjs/internal/Observable.js"))).toBe(true);
+  const { stdout } = await promisify(execFile)(process.execPath, [outfile], { cwd: dir, timeout: 30_000 });
+  expect(stdout).toContain("# TYPE controller_runtime_reconcile_total counter");
+  expect(stdout).toContain("# TYPE kcp_mesh_engaged_workspaces gauge");
+}, 60_000);
