@@ -70,13 +70,15 @@ export class KubeApiError extends Error {
  */
 export class KubeClient {
   readonly baseUrl: URL;
-  private agent: http.Agent | undefined;
 
   private constructor(
     private readonly creds: Credentials,
     baseUrl: URL,
     private readonly tls: Promise<TlsMaterial>,
     private readonly options: KubeClientOptions,
+    /** Kept-alive connections; a {@link forWorkspace} view uses its parent's and does not close them. */
+    private readonly pool: { agent?: http.Agent } = {},
+    private readonly ownsPool = true,
   ) {
     this.baseUrl = baseUrl;
   }
@@ -108,7 +110,9 @@ export class KubeClient {
     const u = new URL(this.baseUrl);
     const prefix = u.pathname.replace(/\/clusters\/[^/]+\/?$/, "").replace(/\/$/, "");
     u.pathname = `${prefix}/clusters/${workspace}`;
-    return this.withBaseUrl(u);
+    // Same server, so the same connections: a handler's client is made per reconcile, and its own
+    // keep-alive pool would cost a TLS handshake per reconcile and leave the socket open afterwards.
+    return new KubeClient(this.creds, u, this.tls, this.options, this.pool, false);
   }
 
   /**
@@ -159,14 +163,15 @@ export class KubeClient {
   }
 
   private async getAgent(): Promise<http.Agent> {
-    if (!this.agent) {
+    const pool = this.pool;
+    if (!pool.agent) {
       const tls = await this.tls;
-      this.agent =
+      pool.agent ??=
         this.baseUrl.protocol === "https:"
           ? new https.Agent({ keepAlive: true, ...tls })
           : new http.Agent({ keepAlive: true });
     }
-    return this.agent;
+    return pool.agent;
   }
 
   /**
@@ -247,14 +252,18 @@ export class KubeClient {
   }
 
   private dropIdleSockets(): void {
-    const free = this.agent?.freeSockets ?? {};
+    const free = this.pool.agent?.freeSockets ?? {};
     for (const sockets of Object.values(free)) for (const socket of sockets ?? []) socket.destroy();
   }
 
-  /** Releases pooled connections and ends requests still using them. */
+  /**
+   * Releases pooled connections and ends requests still using them. On a {@link forWorkspace} view
+   * it does nothing: the connections are its parent's, closed with the parent.
+   */
   close(): void {
-    this.agent?.destroy();
-    this.agent = undefined;
+    if (!this.ownsPool) return;
+    this.pool.agent?.destroy();
+    this.pool.agent = undefined;
   }
 }
 
