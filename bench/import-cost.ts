@@ -5,11 +5,19 @@
  * median goes into `bench/results/import-cost-<timestamp>.json` and a table on stdout. Run the
  * benchmark (or `npm run build`) first: the SDK is imported from its dist/, as in production.
  *
+ * One more row, `@kcp-mesh/sdk bundled`, imports the SDK and its dependencies bundled by esbuild
+ * into one file (client-node left out: it loads on demand), which is what a provider that bundles
+ * itself for its container pays: most of the unbundled import is Node's module loader going
+ * through a few hundred files.
+ *
  *   npx tsx --conditions=source bench/import-cost.ts [--runs 5]
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
 import { REPO_ROOT } from "./contenders.js";
 import { parseArgs } from "./lib/args.js";
 import { summarise } from "./lib/report.js";
@@ -65,6 +73,35 @@ rows[tsx.name] = {
 for (const m of MODULES) {
   const s = sample(m, () => measure(m));
   rows[m] = {
+    import_ms: Math.round(s.ms),
+    rss_mb: Math.round(s.rss * 10) / 10,
+    rss_over_bare_mb: Math.round((s.rss - bare.rss) * 10) / 10,
+  };
+}
+
+{
+  // The same import, of one esbuild bundle. `require` is provided for the CommonJS dependencies
+  // (pino, prom-client, rxjs) that esbuild keeps as they are inside an ESM bundle.
+  const dir = mkdtempSync(join(tmpdir(), "import-cost-"));
+  const entry = join(dir, "entry.mjs");
+  writeFileSync(entry, 'export * from "@kcp-mesh/sdk";\n');
+  const outfile = join(dir, "sdk.bundle.mjs");
+  await build({
+    entryPoints: [entry],
+    absWorkingDir: join(REPO_ROOT, "packages/sdk"),
+    nodePaths: [join(REPO_ROOT, "node_modules")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile,
+    external: ["@kubernetes/client-node"],
+    banner: {
+      js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
+    },
+    logLevel: "warning",
+  });
+  const s = sample("@kcp-mesh/sdk bundled", () => measure(pathToFileURL(outfile).href));
+  rows[s.name] = {
     import_ms: Math.round(s.ms),
     rss_mb: Math.round(s.rss * 10) / 10,
     rss_over_bare_mb: Math.round((s.rss - bare.rss) * 10) / 10,
