@@ -52,8 +52,45 @@ function measure(module: string | undefined, extra: string[] = []): { ms: number
   return JSON.parse(out) as { ms: number; rss: number };
 }
 
+/**
+ * The files an import loads, per package, counted by a module hook in a separate process (the hook
+ * slows loading, so this run is not timed): most of an import's time is Node's loader going
+ * through files one by one, so the count says where start-up goes.
+ */
+const hooks = join(mkdtempSync(join(tmpdir(), "import-cost-hooks-")), "count.mjs");
+writeFileSync(
+  hooks,
+  'import { registerHooks } from "node:module";\n' +
+    "globalThis.__files = new Set();\n" +
+    "registerHooks({ load(url, context, next) { globalThis.__files.add(url); return next(url, context); } });\n",
+);
+function filesOf(module: string): { files: number; files_by_package: Record<string, number> } {
+  const code =
+    `await import(${JSON.stringify(module)});const by={};` +
+    "for(const u of globalThis.__files){if(u.startsWith('node:'))continue;" +
+    "const m=u.match(/node_modules\\/((@[^/]+\\/)?[^/]+)/);" +
+    "const k=m?m[1]:u.includes('/packages/sdk/')?'@kcp-mesh/sdk':'(other)';by[k]=(by[k]??0)+1}" +
+    "process.stdout.write(JSON.stringify(by))";
+  const out = execFileSync(process.execPath, ["--import", hooks, "--input-type=module", "-e", code], {
+    cwd: join(REPO_ROOT, "packages/sdk"),
+    encoding: "utf8",
+  });
+  const by = JSON.parse(out) as Record<string, number>;
+  const sorted = Object.fromEntries(Object.entries(by).sort((a, b) => b[1] - a[1]));
+  return { files: Object.values(by).reduce((a, b) => a + b, 0), files_by_package: sorted };
+}
+
 const MiB = 1024 * 1024;
-const rows: Record<string, { import_ms: number; rss_mb: number; rss_over_bare_mb: number }> = {};
+const rows: Record<
+  string,
+  {
+    import_ms: number;
+    rss_mb: number;
+    rss_over_bare_mb: number;
+    files?: number;
+    files_by_package?: Record<string, number>;
+  }
+> = {};
 const sample = (name: string, fn: () => { ms: number; rss: number }) => {
   const got = Array.from({ length: runs }, fn);
   return {
@@ -76,6 +113,7 @@ for (const m of MODULES) {
     import_ms: Math.round(s.ms),
     rss_mb: Math.round(s.rss * 10) / 10,
     rss_over_bare_mb: Math.round((s.rss - bare.rss) * 10) / 10,
+    ...filesOf(m),
   };
 }
 
@@ -105,14 +143,25 @@ for (const m of MODULES) {
     import_ms: Math.round(s.ms),
     rss_mb: Math.round(s.rss * 10) / 10,
     rss_over_bare_mb: Math.round((s.rss - bare.rss) * 10) / 10,
+    ...filesOf(pathToFileURL(outfile).href),
   };
 }
 
 const lines = [
   `node ${process.version}, ${runs} fresh processes each, median; RSS after a forced GC`,
-  "| import | time (ms) | RSS (MiB) | RSS over bare node (MiB) |",
-  "| --- | --- | --- | --- |",
-  ...Object.entries(rows).map(([m, r]) => `| ${m} | ${r.import_ms} | ${r.rss_mb} | ${r.rss_over_bare_mb} |`),
+  "| import | time (ms) | RSS (MiB) | RSS over bare node (MiB) | files loaded |",
+  "| --- | --- | --- | --- | --- |",
+  ...Object.entries(rows).map(
+    ([m, r]) =>
+      `| ${m} | ${r.import_ms} | ${r.rss_mb} | ${r.rss_over_bare_mb} | ${r.files ?? "-"}${
+        r.files_by_package && Object.keys(r.files_by_package).length > 1
+          ? ` (${Object.entries(r.files_by_package)
+              .slice(0, 6)
+              .map(([p, n]) => `${p} ${n}`)
+              .join(", ")})`
+          : ""
+      } |`,
+  ),
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
 const dir = join(REPO_ROOT, "bench/results");

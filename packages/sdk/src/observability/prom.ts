@@ -1,3 +1,4 @@
+/// <reference path="./prom-client-lib.d.ts" />
 import type * as PromClient from "prom-client";
 import CounterClass from "prom-client/lib/counter.js";
 import GaugeClass from "prom-client/lib/gauge.js";
