@@ -35,7 +35,16 @@ let clientNodeModule: ClientNode | undefined;
  * proxies and callers that hand in their own KubeConfig need.
  */
 export function clientNode(): ClientNode {
-  clientNodeModule ??= createRequire(import.meta.url)("@kubernetes/client-node") as ClientNode;
+  try {
+    clientNodeModule ??= createRequire(import.meta.url)("@kubernetes/client-node") as ClientNode;
+  } catch (err) {
+    // A provider bundled with client-node left out, and no node_modules beside it.
+    throw new Error(
+      "this kubeconfig needs @kubernetes/client-node (exec or auth-provider plugin, proxy, or a KubeConfig object), " +
+        "which could not be loaded: install it next to the provider",
+      { cause: err },
+    );
+  }
   return clientNodeModule;
 }
 
