@@ -629,7 +629,8 @@ interface Report extends Summary {
 function buildReport(setupS: number): Report {
   return {
     startedAt: new Date().toISOString(),
-    command: `npx tsx --conditions=source bench/run.ts ${process.argv.slice(2).join(" ")}`.trim(),
+    command:
+      `${process.env.NODE_OPTIONS ? `NODE_OPTIONS='${process.env.NODE_OPTIONS}' ` : ""}npx tsx --conditions=source bench/run.ts ${process.argv.slice(2).join(" ")}`.trim(),
     sizes: { workspaces: W, objects: N },
     options: opts,
     machine: {

@@ -7,11 +7,12 @@ import type { FaultState } from "./faults.js";
 import { readRequestBody, StatusError, sendJson, sendStatus } from "./http.js";
 import { parseRequestPath } from "./request-path.js";
 import { BUILTIN_RESOURCES, qualifiedName, resourceKey } from "./resources.js";
-import { createObject, deleteObject, patchObject, updateObject, type WriteRequest } from "./rest.js";
+import { createObject, deleteObject, patchObject, updateObject } from "./rest.js";
 import { resolveScope, verbOf } from "./scope.js";
 import { selfSubjectAccessReview, tokenRequest } from "./special.js";
 import type { FakeState, User } from "./state.js";
 import { reconcileWorkspaces } from "./tenancy.js";
+import type { WriteRequest } from "./write-request.js";
 
 const namespacedBuiltin = new Set(
   BUILTIN_RESOURCES.filter((r) => r.namespaced).map((r) => `${r.group}/${r.plural}`),
