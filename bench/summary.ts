@@ -66,31 +66,32 @@ for (const { file, r } of results) {
   process.stdout.write(`${out.join("\n")}\n\n`);
 }
 
-// RSS per extra cached object: the slope between two sizes, not one run's growth divided by N.
+// Memory per extra cached object: the slope between two sizes, not one run's growth divided by N.
+// RSS follows how much room V8 and the allocator are given, so between single runs its slope can
+// come out near zero or negative; the live heap after a forced GC is the steadier of the two.
 const bySize = [...results].sort((a, b) => a.r.sizes.objects - b.r.sizes.objects);
 for (let i = 1; i < bySize.length; i++) {
   const [a, b] = [bySize[i - 1]!.r, bySize[i]!.r];
   const dn = b.sizes.objects - a.sizes.objects;
   if (dn <= 0) continue;
-  const slopes = COLUMNS.flatMap((c) => {
-    const ra = a.contenders[c]?.rss_after_sync_mb;
-    const rb = b.contenders[c]?.rss_after_sync_mb;
-    return typeof ra === "number" && typeof rb === "number"
-      ? [`${c} ${fmt(((rb - ra) * 1024 * 1024) / dn / 1024)} KiB`]
-      : [];
-  });
-  if (slopes.length) {
+  for (const [fig, label] of [
+    ["rss_after_sync_mb", "RSS after sync"],
+    ["heap_after_sync_mb", "live heap after a forced GC"],
+  ] as const) {
+    const pairs = COLUMNS.flatMap((c) => {
+      const ya = a.contenders[c]?.[fig];
+      const yb = b.contenders[c]?.[fig];
+      return typeof ya === "number" && typeof yb === "number" ? [{ c, ya, yb }] : [];
+    });
+    if (pairs.length === 0) continue;
+    const slopes = pairs.map(({ c, ya, yb }) => `${c} ${fmt(((yb - ya) * 1024) / dn)} KiB`);
     process.stdout.write(
-      `RSS after sync per extra object, N=${a.sizes.objects} -> ${b.sizes.objects}: ${slopes.join(", ")}\n`,
+      `${label} per extra object, N=${a.sizes.objects} -> ${b.sizes.objects}: ${slopes.join(", ")}\n`,
     );
     // A straight line through the two sizes, as far as N=100,000: an extrapolation, not a run.
-    const at100k = COLUMNS.flatMap((c) => {
-      const ra = a.contenders[c]?.rss_after_sync_mb;
-      const rb = b.contenders[c]?.rss_after_sync_mb;
-      return typeof ra === "number" && typeof rb === "number"
-        ? [`${c} ${fmt(rb + ((rb - ra) / dn) * (100_000 - b.sizes.objects))} MiB`]
-        : [];
-    });
-    process.stdout.write(`RSS after sync extrapolated to N=100,000: ${at100k.join(", ")}\n`);
+    const at100k = pairs.map(
+      ({ c, ya, yb }) => `${c} ${fmt(yb + ((yb - ya) / dn) * (100_000 - b.sizes.objects))} MiB`,
+    );
+    process.stdout.write(`${label} extrapolated to N=100,000: ${at100k.join(", ")}\n`);
   }
 }
