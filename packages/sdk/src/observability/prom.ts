@@ -7,9 +7,9 @@ import RegistryClass from "prom-client/lib/registry.js";
 
 /*
  * The four prom-client classes the runtime uses, imported file by file. prom-client's index also
- * loads its default process metrics, and through them `@opentelemetry/api`: 97 files, ~11 MiB of
- * RSS and tens of milliseconds before a provider can start (bench/import-cost.ts), for metrics the
- * runtime does not register. prom-client has no `exports` map, so its lib/ files are reachable;
+ * loads its default process metrics, and through them `@opentelemetry/api`: 88 files before a
+ * provider can start, where these four need 8 (bench/import-cost.ts), for metrics the runtime
+ * does not register. prom-client has no `exports` map, so its lib/ files are reachable;
  * each one's `module.exports` is the class its index re-exports, so prom-client's own types
  * describe them (prom-client-lib.d.ts). Static imports, so bundlers follow them.
  */
