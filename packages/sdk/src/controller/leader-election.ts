@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { KubeApiError, type KubeClient } from "../transport/kube-client.js";
+import { microTime } from "../util/kube-time.js";
 
 /** The Lease a {@link LeaderElector} competes for, and its timings. */
 export interface LeaderElectionOptions {
@@ -32,8 +33,6 @@ interface Lease {
     leaseTransitions?: number;
   };
 }
-
-const microTime = (d: Date) => d.toISOString().replace("Z", "000Z");
 
 /**
  * Leader election with a coordination.k8s.io Lease in the provider's workspace, so two replicas

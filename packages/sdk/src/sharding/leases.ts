@@ -1,4 +1,5 @@
 import { KubeApiError, type KubeClient } from "../transport/kube-client.js";
+import { microTime } from "../util/kube-time.js";
 
 /** A coordination.k8s.io/v1 Lease, the fields sharding uses. */
 export interface Lease {
@@ -23,8 +24,6 @@ export interface Lease {
 export const GROUP_LABEL = "sharding.kcp-mesh.io/group";
 /** Label telling peer Leases (`peer`) from fencing Leases (`bucket`). */
 export const ROLE_LABEL = "sharding.kcp-mesh.io/role";
-
-const microTime = (d: Date) => d.toISOString().replace("Z", "000Z");
 
 /**
  * The Leases of one sharding group in the provider workspace. Every write is a create or an

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
+import { kubeTime } from "../../util/kube-time.js";
 import type { KubeObject } from "../../util/objects.js";
 import { StatusError } from "./http.js";
 import { resourceKey } from "./resources.js";
@@ -12,13 +13,11 @@ const SLICES = "apis.kcp.io/apiexportendpointslices";
 /** kcp holds a binding until the objects it brought are gone. */
 export const BINDING_FINALIZER = "apis.kcp.io/apibinding-finalizer";
 
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
-
 function condition(type: string, ok: boolean, reason?: string, message?: string) {
   return {
     type,
     status: ok ? "True" : "False",
-    lastTransitionTime: now(),
+    lastTransitionTime: kubeTime(),
     ...(reason && { reason }),
     ...(message && { message }),
     ...(!ok && { severity: "Error" }),
@@ -191,7 +190,7 @@ function finishBindingDeletion(
         if (!o.metadata.deletionTimestamp)
           store.put(item.address, {
             ...o,
-            metadata: { ...o.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 0 },
+            metadata: { ...o.metadata, deletionTimestamp: kubeTime(), deletionGracePeriodSeconds: 0 },
           });
       }
     }

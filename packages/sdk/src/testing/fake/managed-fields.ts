@@ -1,3 +1,4 @@
+import { kubeTime } from "../../util/kube-time.js";
 import type { KubeObject } from "../../util/objects.js";
 import {
   changedFields,
@@ -19,7 +20,6 @@ export interface ManagedEntry {
   subresource?: string;
 }
 
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const BOOKKEEPING = [
   "resourceVersion",
   "managedFields",
@@ -82,7 +82,7 @@ export function updateManagedFields(
       manager,
       operation,
       apiVersion: after.apiVersion ?? "v1",
-      time: now(),
+      time: kubeTime(),
       fieldsType: "FieldsV1",
       fieldsV1: fields,
       ...(subresource && { subresource }),

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { parse as parseYaml } from "yaml";
+import { kubeTime } from "../../util/kube-time.js";
 import { CLUSTER_ANNOTATION, type KubeObject } from "../../util/objects.js";
 import { badRequest, notFound, StatusError } from "./http.js";
 import { type ManagedEntry, ownableFields, updateManagedFields } from "./managed-fields.js";
@@ -16,7 +17,7 @@ import {
 import { apiVersionOf, qualifiedName } from "./resources.js";
 import { type FakeState, newMeta } from "./state.js";
 import type { ObjectAddress } from "./store.js";
-import { addressOf, admitted, invalid, now, parseJson, specOf, type WriteRequest } from "./write-request.js";
+import { addressOf, admitted, invalid, parseJson, specOf, type WriteRequest } from "./write-request.js";
 
 /** Creates an object (POST). */
 export function createObject(
@@ -292,7 +293,7 @@ function applyObject(
               manager,
               operation: "Apply",
               apiVersion: created.apiVersion ?? "v1",
-              time: now(),
+              time: kubeTime(),
               fieldsType: "FieldsV1",
               fieldsV1: fields,
             },
@@ -362,7 +363,7 @@ export function deleteObject(state: FakeState, w: WriteRequest, dryRun: boolean)
     ...current,
     metadata: {
       ...current.metadata,
-      deletionTimestamp: now(),
+      deletionTimestamp: kubeTime(),
       deletionGracePeriodSeconds: 0,
       ...(current.metadata.generation !== undefined && { generation: current.metadata.generation + 1 }),
     },

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { kubeTime } from "../../util/kube-time.js";
 import type { KubeObject } from "../../util/objects.js";
 import { authorize } from "./auth.js";
 import { badRequest, notFound } from "./http.js";
@@ -29,7 +30,7 @@ export function tokenRequest(
     spec: { audiences: req.spec?.audiences ?? [], expirationSeconds: seconds },
     status: {
       token,
-      expirationTimestamp: new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, "Z"),
+      expirationTimestamp: kubeTime(new Date(Date.now() + seconds * 1000)),
     },
   } as KubeObject;
 }

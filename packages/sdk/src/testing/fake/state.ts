@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { CelSchema } from "../../api/cel.js";
+import { kubeTime } from "../../util/kube-time.js";
 import type { KubeObject } from "../../util/objects.js";
 import { BUILTIN_RESOURCES, type FakeResource, resourceKey } from "./resources.js";
 import { type ObjectAddress, ObjectStore } from "./store.js";
@@ -202,7 +203,7 @@ export function newMeta<T extends KubeObject>(obj: T, generation = true): T {
     metadata: {
       ...obj.metadata,
       uid: randomUUID(),
-      creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      creationTimestamp: kubeTime(),
       ...(generation && { generation: 1 }),
     },
   };

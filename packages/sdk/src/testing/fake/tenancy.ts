@@ -1,3 +1,4 @@
+import { kubeTime } from "../../util/kube-time.js";
 import type { KubeObject } from "../../util/objects.js";
 import type { FakeState } from "./state.js";
 import type { ObjectAddress } from "./store.js";
@@ -56,7 +57,7 @@ export function serviceAccountDeleted(state: FakeState, address: ObjectAddress):
  * cluster and the Workspace itself go. Run after every write.
  */
 export function reconcileWorkspaces(state: FakeState): void {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const now = kubeTime();
   for (const { address, object } of state.store.list(WORKSPACES, () => true)) {
     if (!object.metadata.deletionTimestamp) continue;
     const id = (object as WorkspaceObject).spec?.cluster;

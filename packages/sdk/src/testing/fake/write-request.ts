@@ -19,8 +19,6 @@ export interface WriteRequest {
   query: URLSearchParams;
 }
 
-export const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
-
 export function parseJson(text: string): KubeObject {
   try {
     const v = JSON.parse(text) as unknown;
