@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { PROVIDER_BUNDLE } from "../packages/sdk/src/bundle-recipe.js";
 import { REPO_ROOT } from "./contenders.js";
 import { parseArgs } from "./lib/args.js";
 import { summarise } from "./lib/report.js";
@@ -118,8 +119,7 @@ for (const m of MODULES) {
 }
 
 {
-  // The same import, of one esbuild bundle. `require` is provided for the CommonJS dependencies
-  // (pino, prom-client, rxjs) that esbuild keeps as they are inside an ESM bundle.
+  // The same import, of one esbuild bundle made as the README says.
   const dir = mkdtempSync(join(tmpdir(), "import-cost-"));
   const entry = join(dir, "entry.mjs");
   writeFileSync(entry, 'export * from "@kcp-mesh/sdk";\n');
@@ -128,14 +128,8 @@ for (const m of MODULES) {
     entryPoints: [entry],
     absWorkingDir: join(REPO_ROOT, "packages/sdk"),
     nodePaths: [join(REPO_ROOT, "node_modules")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
+    ...PROVIDER_BUNDLE,
     outfile,
-    external: ["@kubernetes/client-node"],
-    banner: {
-      js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
-    },
     logLevel: "warning",
   });
   const s = sample("@kcp-mesh/sdk bundled", () => measure(pathToFileURL(outfile).href));

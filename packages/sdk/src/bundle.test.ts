@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
 import { afterAll, expect, test } from "vitest";
+import { PROVIDER_BUNDLE } from "./bundle-recipe.js";
 
 // The README tells providers they may bundle themselves into one file for their container (start-up
 // is then a fraction of Node's module loading): this holds the SDK to it. The runtime imports a few
@@ -32,20 +33,13 @@ async function bundleAndRun(
       `  ${JSON.stringify(`users: [{name: u, user: ${user}}]`)},`,
       "  'contexts: [{name: c, context: {cluster: k, user: u}}]',",
       "].join('\\n');",
-      "void createProvider; void KubeClient;",
       ...body,
     ].join("\n"),
   );
   const result = await build({
     entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    format: "esm",
+    ...PROVIDER_BUNDLE,
     outfile,
-    external: ["@kubernetes/client-node"],
-    banner: {
-      js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
-    },
     logLevel: "silent",
     metafile: true,
   });
