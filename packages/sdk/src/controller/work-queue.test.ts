@@ -35,6 +35,23 @@ describe("WorkQueue", () => {
     vi.useRealTimers();
   });
 
+  it("an idle worker gets a burst's key once, and the burst is shared round-robin", async () => {
+    const q = newQueue();
+    const first = q.get();
+    const second = q.get();
+    // One synchronous burst, as a watch chunk or a list's init-done delivers it.
+    q.add(k("a", "x"));
+    q.add(k("a", "y"));
+    q.add(k("a", "x"));
+    q.add(k("b", "z"));
+    const [one, two] = [await first, await second];
+    expect([one, two].map((key) => `${key!.ws}/${key!.name}`)).toEqual(["a/x", "b/z"]);
+    q.done(one!);
+    q.done(two!);
+    // a/x was not marked to run again: only a/y is left.
+    expect(await drain(q)).toEqual(["a/y"]);
+  });
+
   it("collapses a burst of adds of one key into one item", async () => {
     const q = newQueue();
     for (let i = 0; i < 100; i++) q.add(k("a", "x"));

@@ -80,6 +80,7 @@ export class WorkQueue<K> {
   private readyCount = 0;
   private readonly waiters: ((key: K | undefined) => void)[] = [];
   private shuttingDown = false;
+  private handOffScheduled = false;
   private readonly baseMs: number;
   private readonly maxMs: number;
   private readonly now: () => number;
@@ -250,15 +251,6 @@ export class WorkQueue<K> {
     e.ready = true;
     e.readySince = this.now();
     const id = this.options.id(e.key);
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      // Someone is idle: hand it over directly, nothing else is ready anyway.
-      e.ready = false;
-      e.processing = true;
-      this.options.observer?.onGet?.(e.workspace, 0);
-      waiter(e.key);
-      return;
-    }
     let list = this.readyByWorkspace.get(e.workspace);
     if (!list) {
       list = [];
@@ -268,6 +260,23 @@ export class WorkQueue<K> {
     list.push(id);
     this.readyCount++;
     this.options.observer?.onDepth?.(this.readyCount);
+    if (this.waiters.length > 0 && !this.handOffScheduled) {
+      // Idle workers get their keys a microtask later, not inside add(): adds of one synchronous
+      // burst (a watch chunk, a list's init-done, a released workspace) then coalesce per key and
+      // are shared round-robin, instead of the first add marking its key in flight and the second
+      // making it run twice (client-go's Get also wakes up after Add returns).
+      this.handOffScheduled = true;
+      queueMicrotask(() => this.handOff());
+    }
+  }
+
+  private handOff(): void {
+    this.handOffScheduled = false;
+    while (this.waiters.length > 0) {
+      const key = this.take();
+      if (key === undefined) return;
+      this.waiters.shift()!(key);
+    }
   }
 
   private take(): K | undefined {

@@ -52,6 +52,19 @@ describe("Informer", () => {
     expect(enqueued).toHaveLength(3);
   });
 
+  it("does not reconcile again at init-done what a watch event already reconciled during the list", () => {
+    const { enqueued, route } = setup();
+    route({ type: "init-start", endpoint: EP });
+    route(ev("added", "a", true));
+    // The objects' list is in but its init-done is held (the bindings are still listing): watch
+    // events flow and reconcile at once, reading their own latest version.
+    route(ev("added", "b", false, "2"));
+    route(ev("modified", "a", false, "3"));
+    expect(enqueued).toEqual(["b", "a"]);
+    route({ type: "init-done", endpoint: EP });
+    expect(enqueued).toEqual(["b", "a"]);
+  });
+
   it("reconciles, after a relist, the objects that vanished during it (so their state is forgotten)", () => {
     const { enqueued, route } = setup();
     route({ type: "init-start", endpoint: EP });

@@ -28,6 +28,11 @@ export class Informer {
   readonly relatedOf: { reg: Registration; map: (item: Item<unknown>) => ObjectRef[] }[] = [];
   /** Per endpoint, objects a (re)list found gone: reconciled (to forget them) once the list is in. */
   private readonly goneDuringList = new Map<string, ObjectRef[]>();
+  /**
+   * Per endpoint, keys a watch event reconciled while the (re)list was still buffering: that
+   * reconcile read their latest version, so the list's init-done does not reconcile them again.
+   */
+  private readonly reconciledDuringList = new Map<string, Set<string>>();
 
   constructor(public target: WatchTarget<unknown>) {}
 
@@ -46,6 +51,7 @@ export class Informer {
       const owner = this.owner;
       if (owner && listing) {
         owner.controller.observed(keyOf(ev));
+        this.reconciledDuringList.get(ev.endpoint)?.delete(ev.key);
         if (ev.type === "deleted") {
           const gone = this.goneDuringList.get(ev.endpoint) ?? [];
           gone.push(keyOf(ev));
@@ -63,15 +69,25 @@ export class Informer {
           !ev.initial &&
           ev.old !== undefined &&
           !specOrMetadataChanged(ev.old.object as KubeObject, ev.object as KubeObject);
-        if (!statusOnly) owner.controller.enqueue(key);
+        if (!statusOnly) {
+          owner.controller.enqueue(key);
+          if (this.store.listing(ev.endpoint)) {
+            const seen = this.reconciledDuringList.get(ev.endpoint) ?? new Set();
+            seen.add(ev.key);
+            this.reconciledDuringList.set(ev.endpoint, seen);
+          }
+        }
       }
       for (const r of this.relatedOf) for (const key of r.map(ev)) r.reg.controller.enqueueRelated(key);
     } else if (ev.type === "init-done") {
       const gone = this.goneDuringList.get(ev.endpoint) ?? [];
       this.goneDuringList.delete(ev.endpoint);
+      const reconciled = this.reconciledDuringList.get(ev.endpoint);
+      this.reconciledDuringList.delete(ev.endpoint);
       if (!this.owner) return;
       for (const item of this.store.list()) {
-        if (item.endpoint === ev.endpoint) this.owner.controller.enqueue(keyOf(item));
+        if (item.endpoint === ev.endpoint && !reconciled?.has(item.key))
+          this.owner.controller.enqueue(keyOf(item));
       }
       for (const key of gone) this.owner.controller.enqueue(key);
     } else if (ev.type === "engaged" || ev.type === "terminating") {

@@ -128,6 +128,27 @@ describe("WorkspaceGate", () => {
     expect(out).toEqual(["engaged ws1", "terminating ws1", "added ws1//a"]);
   });
 
+  it("releases a listed object as part of its list, so the store shows it and it reconciles at init-done", () => {
+    const released: ObjectEvent[] = [];
+    const gate = new WorkspaceGate<KubeObject>({
+      endpoint: EP,
+      exportName: "widgets",
+      emit: (e: WatchEvent) => {
+        if ("key" in e) released.push(e);
+      },
+      relist: () => {},
+    });
+    gate.onObjectEvent({ type: "init-start", endpoint: EP });
+    gate.onObjectEvent(item("added", "ws1", "listed", {}, true));
+    gate.onObjectEvent(item("added", "ws1", "watched", {}, false));
+    gate.onBindingEvent({ type: "init-start", endpoint: EP });
+    gate.onBindingEvent(binding("added", "ws1", "Bound"));
+    expect(released.map((e) => [e.name, e.type, e.initial])).toEqual([
+      ["listed", "added", true],
+      ["watched", "added", false],
+    ]);
+  });
+
   it("holds items, not events: the version before a modification is not kept alive", () => {
     const released: ObjectEvent[] = [];
     const gate = new WorkspaceGate<KubeObject>({

@@ -47,7 +47,8 @@ export class WorkspaceGate<T> {
   private readonly engaged = new Map<string, "active" | "terminating">();
   /** Workspaces disengaged since: their events are ignored until they engage again. */
   private readonly released = new Set<string>();
-  private readonly held = new Map<string, Map<string, Item<T>>>();
+  /** Objects of workspaces not engaged yet, and whether their last event came from a list. */
+  private readonly held = new Map<string, Map<string, { item: Item<T>; initial: boolean }>>();
   /** Bindings (by key) per workspace, with their state. */
   private readonly bindings = new Map<string, Map<string, "ready" | "pending" | "deleting">>();
   private bindingsSynced = false;
@@ -80,7 +81,7 @@ export class WorkspaceGate<T> {
         items = new Map();
         this.held.set(ev.workspace, items);
       }
-      items.set(ev.key, itemOf(ev));
+      items.set(ev.key, { item: itemOf(ev), initial: ev.initial });
     }
     if (this.engaged.has(ev.workspace)) this.options.emit(ev);
   }
@@ -167,14 +168,16 @@ export class WorkspaceGate<T> {
       this.options.relist();
       return;
     }
-    for (const item of this.held.get(ws)?.values() ?? []) {
-      const ev: ObjectEvent<T> = { ...item, type: "added", initial: false };
+    // A held object still part of an unfinished list stays `initial`: the store shows it, and the
+    // owner reconciles it, with the rest of the list at its init-done rather than half-listed now.
+    for (const { item, initial } of this.held.get(ws)?.values() ?? []) {
+      const ev: ObjectEvent<T> = { ...item, type: "added", initial };
       this.options.emit(ev);
     }
   }
 
   private disengage(ws: string): void {
-    for (const item of this.held.get(ws)?.values() ?? []) {
+    for (const { item } of this.held.get(ws)?.values() ?? []) {
       const ev: ObjectEvent<T> = {
         ...item,
         type: "deleted",
