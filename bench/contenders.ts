@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
  *   --status-field seen=spec.counter --debug-addr 127.0.0.1:<port>`;
  * - stdout lines `started`, then `synced <n>` once its cache (or, for a reader, its first list) holds n objects;
  * - `GET /memory` on the debug address: `{"heapBytes": n}` (after a GC);
- * - providers also `GET /cache`: `{"items": [{cluster, namespace, name, resourceVersion}]}`;
+ * - providers also `GET /cache`: `{"items": [{cluster, namespace, name, resourceVersion}]}`, and
+ *   `GET /reconciles`: `{"starts": [{key, generation, atMs}]}` (when the handler started, epoch ms);
  * - SIGTERM ends it.
  *
  * A provider reconciles every Thing of every bound workspace and writes `status.observedGeneration`,

@@ -22,6 +22,7 @@ import {
 } from "@kcp-mesh/sdk/testing";
 import { CONTENDERS, type ContenderSpec, REPO_ROOT } from "./contenders.js";
 import { parseArgs } from "./lib/args.js";
+import { latencyStages, type ReconcileStart, type SteadySample } from "./lib/latency-stages.js";
 import {
   type Contender,
   cpuOfTree,
@@ -314,7 +315,7 @@ async function runContender(spec: ContenderSpec): Promise<Figures> {
         await withCpu(
           proc.pid,
           "steady",
-          () => steadyState(spec.name),
+          () => steadyState(spec.name, debug),
           (x) => x.steady_completed as number,
         ),
       );
@@ -363,11 +364,13 @@ async function runContender(spec: ContenderSpec): Promise<Figures> {
 }
 
 /** Updates K objects at a fixed rate; latency from the write's answer to status written for that generation. */
-async function steadyState(name: string): Promise<Figures> {
+async function steadyState(name: string, debug: string): Promise<Figures> {
   const { tracker, server, setup } = env;
   const targets = setup.objects.slice(0, opts.steadyObjects);
   const total = Math.round(opts.steadyRate * opts.steadySeconds);
   const latencies: number[] = [];
+  const samples: SteadySample[] = [];
+  const epochMs = () => performance.timeOrigin + performance.now();
   const pending: Promise<void>[] = [];
   let writeErrors = 0;
   const t0 = performance.now();
@@ -383,9 +386,15 @@ async function steadyState(name: string): Promise<Figures> {
     pending.push(
       (async () => {
         const w0 = performance.now();
+        const w0Epoch = performance.timeOrigin + w0;
         try {
           const gen = await bumpCounter(server, o.ws.id, o.name, counter);
-          latencies.push(await tracker.expect(`${o.ws.id}/${NAMESPACE}/${o.name}`, gen, w0));
+          const answeredMs = epochMs();
+          const key = `${o.ws.id}/${NAMESPACE}/${o.name}`;
+          const latency = await tracker.expect(key, gen, w0);
+          latencies.push(latency);
+          // The tracker times from w0 on the driver's monotonic clock: w0's wall time plus that.
+          samples.push({ key, generation: gen, answeredMs, doneMs: w0Epoch + latency });
         } catch {
           writeErrors++;
         }
@@ -396,7 +405,9 @@ async function steadyState(name: string): Promise<Figures> {
   await Promise.race([Promise.all(pending), sleep(60_000)]);
   const end = performance.now();
   latencies.sort((a, b) => a - b);
+  const served = await getJson<{ starts: ReconcileStart[] }>(`http://${debug}/reconciles`);
   return {
+    ...latencyStages(samples, served?.starts ?? [], percentile),
     steady_offered_per_s: opts.steadyRate,
     steady_writes: total,
     steady_completed: latencies.length,

@@ -11,6 +11,7 @@ import { pino } from "pino";
 import { z } from "zod";
 import { parseArgs } from "./lib/args.js";
 import { PhaseProfiler } from "./lib/profiler.js";
+import { ReconcileStarts } from "./lib/reconcile-starts.js";
 
 const args = parseArgs(process.argv.slice(2));
 const kubeconfig = args.get("kubeconfig");
@@ -48,15 +49,23 @@ const provider = createProvider({
   logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }),
   handleSignals: false,
 });
+const starts = new ReconcileStarts();
+
 provider.reconcile(
   Thing,
-  async (t) => ({
-    status: {
-      observedGeneration: t.metadata.generation ?? 0,
-      phase: "Ready",
-      ...(t.spec.counter !== undefined && { seen: t.spec.counter }),
-    },
-  }),
+  async (t, ctx) => {
+    starts.add(
+      `${ctx.workspace}/${t.metadata.namespace ?? ""}/${t.metadata.name}`,
+      t.metadata.generation ?? 0,
+    );
+    return {
+      status: {
+        observedGeneration: t.metadata.generation ?? 0,
+        phase: "Ready",
+        ...(t.spec.counter !== undefined && { seen: t.spec.counter }),
+      },
+    };
+  },
   // The Go provider maintains no conditions, and the bench fixture declares none: same work.
   { readyCondition: false },
 );
@@ -76,6 +85,8 @@ if (debugAddr) {
       res.end(
         JSON.stringify({ heapBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external }),
       );
+    } else if (req.url?.startsWith("/reconciles")) {
+      res.end(JSON.stringify(starts));
     } else if (req.url?.startsWith("/cache")) {
       const items = store.list().map((i) => ({
         cluster: i.workspace,

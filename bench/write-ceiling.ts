@@ -14,6 +14,7 @@
 import { KubeApiError, KubeClient, type KubeObject } from "@kcp-mesh/sdk";
 import { parseArgs, serveMemory } from "./lib/args.js";
 import { firstEndpointUrl } from "./lib/endpoint-url.js";
+import { ReconcileStarts } from "./lib/reconcile-starts.js";
 import { runWildcardWatch } from "./lib/wildcard-watch.js";
 
 const args = parseArgs(process.argv.slice(2));
@@ -28,7 +29,8 @@ if (!kubeconfig) {
 }
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const debugAddr = args.get("debug-addr");
-if (debugAddr) await serveMemory(debugAddr);
+const starts = new ReconcileStarts();
+if (debugAddr) await serveMemory(debugAddr, starts);
 
 const provider = KubeClient.fromKubeConfig({ path: kubeconfig });
 say("started");
@@ -71,6 +73,7 @@ function pump(): void {
     const [key, p] = pending.entries().next().value as [string, Pending];
     pending.delete(key);
     inFlight++;
+    starts.add(key, p.status.observedGeneration);
     vw.request({
       method: "PATCH",
       path: p.path,

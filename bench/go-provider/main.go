@@ -125,6 +125,41 @@ type thingReconciler struct {
 	extra      *extraField
 	reconciles atomic.Int64
 	writes     atomic.Int64
+	starts     startLog
+}
+
+// reconcileStart is when a reconcile began for one generation of an object (GET /reconciles):
+// the benchmark splits each steady-state latency into "until the handler ran" and "after it".
+type reconcileStart struct {
+	Key        string  `json:"key"`
+	Generation int64   `json:"generation"`
+	AtMs       float64 `json:"atMs"`
+}
+
+// startLog keeps the last reconcile starts, bounded.
+type startLog struct {
+	mu   sync.Mutex
+	ring []reconcileStart
+	next int
+}
+
+const startLogSize = 20000
+
+func (l *startLog) add(s reconcileStart) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.ring) < startLogSize {
+		l.ring = append(l.ring, s)
+		return
+	}
+	l.ring[l.next] = s
+	l.next = (l.next + 1) % startLogSize
+}
+
+func (l *startLog) snapshot() []reconcileStart {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]reconcileStart(nil), l.ring...)
 }
 
 func (r *thingReconciler) Reconcile(ctx context.Context, req mcreconcile.Request) (ctrl.Result, error) {
@@ -146,6 +181,11 @@ func (r *thingReconciler) Reconcile(ctx context.Context, req mcreconcile.Request
 		}
 		return ctrl.Result{}, err
 	}
+	r.starts.add(reconcileStart{
+		Key:        req.ClusterName.String() + "/" + req.Namespace + "/" + req.Name,
+		Generation: obj.GetGeneration(),
+		AtMs:       float64(time.Now().UnixMicro()) / 1000,
+	})
 
 	desired := map[string]any{
 		"observedGeneration": obj.GetGeneration(),
@@ -298,7 +338,7 @@ func main() {
 	}
 
 	if o.debugAddress != "" {
-		go serveDebug(ctx, o.debugAddress, provider, gvk, logger)
+		go serveDebug(ctx, o.debugAddress, provider, gvk, rec, logger)
 	}
 
 	say("started")
@@ -345,9 +385,14 @@ type cacheEntry struct {
 }
 
 // serveDebug serves the benchmark's probes: GET /cache (the Thing cache's keys and resourceVersions,
-// to compare with a fresh list after churn) and GET /memory (Go heap in use, after a GC).
-func serveDebug(ctx context.Context, addr string, provider *apiexport.Provider, gvk schema.GroupVersionKind, logger logr.Logger) {
+// to compare with a fresh list after churn), GET /memory (Go heap in use, after a GC) and
+// GET /reconciles (when recent reconciles started, per object and generation).
+func serveDebug(ctx context.Context, addr string, provider *apiexport.Provider, gvk schema.GroupVersionKind, rec *thingReconciler, logger logr.Logger) {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /reconciles", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"starts": rec.starts.snapshot()})
+	})
 	mux.HandleFunc("GET /cache", func(w http.ResponseWriter, r *http.Request) {
 		list := &unstructured.UnstructuredList{}
 		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))

@@ -1,3 +1,4 @@
+import type { ReconcileStarts } from "./reconcile-starts.js";
 /** A tiny `--name value` / `--name=value` / `--flag` parser for the benchmark's scripts. */
 export function parseArgs(argv: string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -17,7 +18,7 @@ export function parseArgs(argv: string[]): Map<string, string> {
 }
 
 /** Serves GET /memory (`{heapBytes}`) for the benchmark driver on `host:port`. */
-export async function serveMemory(address: string): Promise<void> {
+export async function serveMemory(address: string, reconciles?: ReconcileStarts): Promise<void> {
   const { createServer } = await import("node:http");
   const [host, port] = address.split(":") as [string, string];
   const server = createServer((req, res) => {
@@ -28,6 +29,11 @@ export async function serveMemory(address: string): Promise<void> {
       res.end(
         JSON.stringify({ heapBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external }),
       );
+      return;
+    }
+    if (req.method === "GET" && reconciles && req.url?.startsWith("/reconciles")) {
+      res.setHeader("Content-Type", "application/json");
+      res.end(JSON.stringify(reconciles));
       return;
     }
     res.statusCode = 404;

@@ -1,0 +1,22 @@
+import type { ReconcileStart } from "./latency-stages.js";
+
+/**
+ * When a contender's handler (or, for the write ceiling, its write) started per object generation,
+ * the last `capacity` of them, served on `GET /reconciles` (bench/README.md).
+ */
+export class ReconcileStarts {
+  private readonly ring: ReconcileStart[] = [];
+  private next = 0;
+
+  constructor(private readonly capacity = 20_000) {}
+
+  add(key: string, generation: number): void {
+    const start = { key, generation, atMs: performance.timeOrigin + performance.now() };
+    if (this.ring.length < this.capacity) this.ring.push(start);
+    else this.ring[this.next++ % this.capacity] = start;
+  }
+
+  toJSON(): { starts: ReconcileStart[] } {
+    return { starts: this.ring };
+  }
+}
