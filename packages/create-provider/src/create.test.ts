@@ -114,6 +114,10 @@ describe("create-provider", () => {
       "`/apis/gadgets.acme.dev/v1alpha1/gadgets/$",
     );
     expect(c.out.join("\n")).toContain("npm install && npm run generate");
+    // No terminal here and no --yes: the one default taken is said, not taken silently.
+    expect(c.out[0]).toBe(
+      "not a terminal, so nothing was asked; using --plural gadgets (pass them to choose, or --yes to take the defaults quietly)",
+    );
   });
 
   it("asks in a terminal for what the flags leave open", async () => {

@@ -118,18 +118,35 @@ export async function create(argv: string[], io?: Partial<CreateIo>): Promise<nu
     return 1;
   }
   const ask = values.yes ? undefined : io && "ask" in io ? io.ask : await terminalAsk();
-  const question = async (label: string, given: string | undefined, fallback: string) =>
-    given ?? (ask ? ask(label, fallback) : fallback);
+  /** What was neither given nor asked (no terminal, no --yes): said once, so it is not a surprise. */
+  const unasked: string[] = [];
+  const question = async (label: string, given: string | undefined, fallback: string, flag: string) => {
+    if (given !== undefined) return given;
+    if (ask) return ask(label, fallback);
+    if (!values.yes) unasked.push(`--${flag} ${fallback}`);
+    return fallback;
+  };
 
-  const kind = await question("Kind (PascalCase)", values.kind, kindFromDir(dir));
-  const plural = await question("Plural (lowercase)", values.plural, pluralOf(kind));
-  const group = await question("API group (also the export name)", values.group, `${plural}.example.com`);
-  const scope = (await question(`Scope (${SCOPES.join("/")})`, values.scope, "Namespaced")) as Scope;
+  const kind = await question("Kind (PascalCase)", values.kind, kindFromDir(dir), "kind");
+  const plural = await question("Plural (lowercase)", values.plural, pluralOf(kind), "plural");
+  const group = await question(
+    "API group (also the export name)",
+    values.group,
+    `${plural}.example.com`,
+    "group",
+  );
+  const scope = (await question(`Scope (${SCOPES.join("/")})`, values.scope, "Namespaced", "scope")) as Scope;
   const flavour = (await question(
     `Flavour (${FLAVOURS.join("/")})`,
     values.flavour ?? values.flavor,
     "httpbin",
+    "flavour",
   )) as Flavour;
+  if (unasked.length > 0) {
+    out(
+      `not a terminal, so nothing was asked; using ${unasked.join(" ")} (pass them to choose, or --yes to take the defaults quietly)`,
+    );
+  }
   const name = values.name ?? basename(dir).toLowerCase();
 
   let versions: ProjectOptions["versions"];
