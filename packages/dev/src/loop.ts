@@ -11,6 +11,7 @@ import {
   parseYamlObjects,
   waitFor,
 } from "@kcp-mesh/sdk/testing";
+import { type Change, classifyChange } from "./changes.js";
 import { LocalKcp } from "./local-kcp.js";
 import { collectionPath, type Deployed, defaultSamples, readDeploy } from "./project.js";
 
@@ -44,9 +45,6 @@ export interface DevOptions {
   intervalMs: number;
 }
 
-type Change = "api" | "handler" | "sample";
-
-const IGNORED = /(^|[\\/])(node_modules|\.git|dist)([\\/]|$)|~$|\.swp$|\.swx$|^4913$|(^|[\\/])\.#/;
 const here = fileURLToPath(import.meta.url);
 const fromSource = here.endsWith(".ts");
 
@@ -271,23 +269,16 @@ export class DevLoop {
     return [...new Set(dirs)].filter((d) => existsSync(d));
   }
 
-  private classify(file: string): Change | undefined {
-    if (IGNORED.test(file)) return undefined;
-    if (file === this.path(this.o.sample)) return "sample";
-    const apiDir = dirname(this.path(this.o.api));
-    const entryDir = dirname(this.path(this.o.entry));
-    if (apiDir === entryDir) return file === this.path(this.o.api) ? "api" : "handler";
-    if (file.startsWith(apiDir + sep)) return "api";
-    if (file.startsWith(entryDir + sep)) return "handler";
-    return undefined;
-  }
-
   private watch(): void {
     for (const dir of this.watchedDirs()) {
       const w = watch(dir, { recursive: true }, (_event, name) => {
         if (!name) return;
         const file = join(dir, name.toString());
-        const change = this.classify(file);
+        const change = classifyChange(file, {
+          api: this.path(this.o.api),
+          entry: this.path(this.o.entry),
+          sample: this.path(this.o.sample),
+        });
         if (!change) return;
         // Only files that exist and changed content matter; deletes count as changes too.
         if (existsSync(file) && statSync(file).isDirectory()) return;
