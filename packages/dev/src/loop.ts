@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, type FSWatcher, readFileSync, statSync, watch } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Condition, getCondition, KubeClient, type KubeObject } from "@kcp-mesh/sdk";
 import {
