@@ -7,7 +7,9 @@ import { DevLoop } from "./loop.js";
 export const HELP = `mesh-dev [options]                  the live loop of a provider project (npm run dev)
 mesh-dev kcp up|down|status|reset   a local kcp with its state in .kcp/ (npm run kcp:up, ...)
 
-The live loop starts (or reuses) the local kcp, runs mesh-codegen generate, sets up the provider
+The live loop starts (or reuses) the local kcp, regenerates deploy/ (the project's own "generate"
+script when it runs mesh-codegen generate, so its flags such as --bind-group apply; otherwise
+mesh-codegen generate <api> --out <out>), sets up the provider
 workspace from deploy/ with a least-privilege identity, creates a consumer workspace bound to the
 export with the sample objects in it, runs the provider, and prints the objects and their Ready
 condition when they change. A change under the API module's folder regenerates deploy/, applies

@@ -12,6 +12,7 @@ import {
   waitFor,
 } from "@kcp-mesh/sdk/testing";
 import { type Change, classifyChange } from "./changes.js";
+import { generateCommand } from "./generate-command.js";
 import { LocalKcp } from "./local-kcp.js";
 import { collectionPath, type Deployed, defaultSamples, readDeploy } from "./project.js";
 
@@ -125,15 +126,26 @@ export class DevLoop {
     return join(dirname(dirname(entry)), "bin", "mesh-codegen.js");
   }
 
-  /** `mesh-codegen generate`; false (with its output shown) when it refuses. */
+  /** Regenerates deploy/ (see {@link generateCommand}); false (with its output shown) when it refuses. */
   private async generate(): Promise<boolean> {
-    const args = [this.codegenBin(), "generate", this.o.api, "--out", this.o.out];
-    if (this.o.allowBreaking) args.push("--allow-breaking");
-    const { code, output } = await run(process.execPath, args, this.o.project);
+    const pkgFile = join(this.o.project, "package.json");
+    const scripts = existsSync(pkgFile)
+      ? (JSON.parse(readFileSync(pkgFile, "utf8")) as { scripts?: Record<string, string> }).scripts
+      : undefined;
+    const { cmd, args, shown } = generateCommand({
+      scripts,
+      api: this.o.api,
+      out: this.o.out,
+      allowBreaking: this.o.allowBreaking,
+      node: process.execPath,
+      npmExecPath: process.env.npm_execpath,
+      codegenBin: this.codegenBin(),
+    });
+    const { code, output } = await run(cmd, args, this.o.project);
     if (code !== 0) {
       process.stdout.write(output);
       this.say(
-        `mesh-codegen generate failed (above); the provider keeps the last good API.${
+        `${shown} failed (above); the provider keeps the last good API.${
           /break/i.test(output) ? " While nobody depends on this version: mesh-dev --allow-breaking" : ""
         }`,
       );
