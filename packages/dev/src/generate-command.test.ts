@@ -28,7 +28,8 @@ describe("generateCommand", () => {
   });
 
   it("runs mesh-codegen itself when the project has no generate script that does", () => {
-    for (const scripts of [undefined, {}, { generate: "tsc && node gen.js" }]) {
+    const cases: (Record<string, string> | undefined)[] = [undefined, {}, { generate: "tsc && node gen.js" }];
+    for (const scripts of cases) {
       expect(generateCommand({ ...base, scripts, allowBreaking: true })).toEqual({
         cmd: "/usr/bin/node",
         args: [
