@@ -6,9 +6,16 @@
  * Idempotent: a second run reuses kcp's data and everything in it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { type Condition, getCondition, KubeClient, type KubeObject } from "@kcp-mesh/sdk";
+import {
+  type Condition,
+  getCondition,
+  KubeClient,
+  type KubeObject,
+  selfSignedCertificate,
+} from "@kcp-mesh/sdk";
 import {
   apply,
   bindExport,
@@ -29,6 +36,15 @@ interface Example {
   claims: PermissionClaim[];
   kinds: { kind: string; path: string }[];
   samples: (consumer: string) => KubeObject[];
+  /** It serves several API versions with a conversion webhook (kcp v0.32 runs no APIConversion). */
+  convertsVersions?: boolean;
+}
+
+/** Where a provider serves its conversion webhook, and the TLS kcp trusts it with. */
+interface Webhook {
+  port: number;
+  cert: string;
+  key: string;
 }
 
 const secretsClaim = (verbs: string[]): PermissionClaim => ({ group: "", resource: "secrets", verbs });
@@ -40,6 +56,7 @@ const ALL_EXAMPLES: Example[] = [
     exportName: "httpbin.examples.kcp-mesh.io",
     claims: [],
     kinds: [{ kind: "HttpBin", path: "/apis/httpbin.examples.kcp-mesh.io/v1alpha1/httpbins" }],
+    convertsVersions: true,
     samples: (c) => [
       {
         apiVersion: "httpbin.examples.kcp-mesh.io/v1alpha1",
@@ -85,18 +102,63 @@ const EXAMPLES = ALL_EXAMPLES.filter((e) => existsSync(join(root, "examples", e.
 
 const step = (msg: string) => console.log(`\x1b[1m==>\x1b[0m ${msg}`);
 
-async function setUp(admin: KubeClient): Promise<Map<string, string>> {
-  const kubeconfigs = new Map<string, string>();
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * The conversion webhook of a provider, kept in the state folder: its URL and CA are part of the
+ * schema, so a new port or certificate on every run would publish a new schema every run.
+ */
+async function webhookOf(ex: Example): Promise<Webhook> {
+  const dir = join(stateDir, "providers");
+  const file = join(dir, `${ex.name}-webhook.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Webhook;
+  const tls = selfSignedCertificate({ hosts: ["127.0.0.1"] });
+  const webhook: Webhook = {
+    port: await freePort(),
+    cert: join(dir, `${ex.name}-webhook.crt`),
+    key: join(dir, `${ex.name}-webhook.key`),
+  };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(webhook.cert, tls.cert);
+  writeFileSync(webhook.key, tls.key, { mode: 0o600 });
+  writeFileSync(file, `${JSON.stringify(webhook)}\n`);
+  return webhook;
+}
+
+interface Provider {
+  kubeconfig: string;
+  webhook?: Webhook;
+}
+
+async function setUp(admin: KubeClient): Promise<Map<string, Provider>> {
+  const providers = new Map<string, Provider>();
   for (const ex of EXAMPLES) {
     step(`provider ${ex.name}: root:providers:${ex.name} (schemas, export, RBAC, identity)`);
-    const kubeconfigPath = join(stateDir, "providers", `${ex.name}.kubeconfig`);
+    const kubeconfig = join(stateDir, "providers", `${ex.name}.kubeconfig`);
+    const webhook = ex.convertsVersions ? await webhookOf(ex) : undefined;
     await bootstrapProvider(admin, {
       workspace: `root:providers:${ex.name}`,
       deployDir: join(root, "examples", ex.name, "deploy"),
       identityName: `${ex.name}-provider`,
-      kubeconfigPath,
+      kubeconfigPath: kubeconfig,
+      ...(webhook && {
+        conversionWebhook: {
+          url: `https://127.0.0.1:${webhook.port}/convert`,
+          caBundle: readFileSync(webhook.cert, "utf8"),
+        },
+      }),
     });
-    kubeconfigs.set(ex.name, kubeconfigPath);
+    providers.set(ex.name, { kubeconfig, ...(webhook && { webhook }) });
   }
   for (const path of CONSUMERS) {
     step(`consumer ${path}: bind ${EXAMPLES.map((e) => e.exportName).join(", ")}`);
@@ -110,12 +172,15 @@ async function setUp(admin: KubeClient): Promise<Map<string, string>> {
       );
     }
   }
-  return kubeconfigs;
+  return providers;
 }
 
-function startProviders(kubeconfigs: Map<string, string>): ChildProcess[] {
+function startProviders(providers: Map<string, Provider>): ChildProcess[] {
   return EXAMPLES.map((ex) => {
-    step(`starting the ${ex.name} provider`);
+    const { kubeconfig, webhook } = providers.get(ex.name)!;
+    step(
+      `starting the ${ex.name} provider${webhook ? ` (conversion webhook on 127.0.0.1:${webhook.port})` : ""}`,
+    );
     const child = spawn(
       process.execPath,
       ["--conditions=source", "--import", "tsx", join(root, "examples", ex.name, "src", "main.ts")],
@@ -123,7 +188,12 @@ function startProviders(kubeconfigs: Map<string, string>): ChildProcess[] {
         cwd: join(root, "examples", ex.name),
         env: {
           ...process.env,
-          PROVIDER_KUBECONFIG: kubeconfigs.get(ex.name)!,
+          PROVIDER_KUBECONFIG: kubeconfig,
+          ...(webhook && {
+            CONVERSION_WEBHOOK_PORT: String(webhook.port),
+            CONVERSION_WEBHOOK_CERT: webhook.cert,
+            CONVERSION_WEBHOOK_KEY: webhook.key,
+          }),
           LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
         },
         stdio: ["ignore", "inherit", "inherit"],
@@ -172,8 +242,8 @@ async function table(admin: KubeClient): Promise<string> {
 async function main(): Promise<void> {
   await up();
   const admin = KubeClient.fromKubeConfig({ path: adminKubeconfig }).forWorkspace("root");
-  const kubeconfigs = await setUp(admin);
-  const children = startProviders(kubeconfigs);
+  const providers = await setUp(admin);
+  const children = startProviders(providers);
   await createSamples(admin);
   const k = `kubectl --kubeconfig ${adminKubeconfig}`;
   const server = admin.baseUrl.origin;
@@ -182,6 +252,7 @@ Poke it (in another shell):
   ${k} get workspaces
   ${k} --server=${server}/clusters/root:orgs:acme:team-a get httpbins,databases,apps,secrets
   curl "$(${k} --server=${server}/clusters/root:orgs:acme:team-a get httpbin hello -o jsonpath='{.status.url}')/get"
+  ${k} --server=${server}/clusters/root:orgs:acme:team-a get httpbins.v1beta1.httpbin.examples.kcp-mesh.io hello -o jsonpath='{.spec}{"\\n"}'
 Ctrl-C stops the providers and kcp (data stays in .kcp/; npm run kcp:reset removes it).`;
 
   let stopping = false;
