@@ -47,8 +47,9 @@ export class WorkspaceGate<T> {
   private readonly engaged = new Map<string, "active" | "terminating">();
   /** Workspaces disengaged since: their events are ignored until they engage again. */
   private readonly released = new Set<string>();
-  /** Objects of workspaces not engaged yet, and whether their last event came from a list. */
-  private readonly held = new Map<string, Map<string, { item: Item<T>; initial: boolean }>>();
+  private readonly held = new Map<string, Map<string, Item<T>>>();
+  /** Per workspace not engaged yet, the held keys whose last event came from a list. */
+  private readonly listedBeforeEngaged = new Map<string, Set<string>>();
   /** Bindings (by key) per workspace, with their state. */
   private readonly bindings = new Map<string, Map<string, "ready" | "pending" | "deleting">>();
   private bindingsSynced = false;
@@ -81,9 +82,23 @@ export class WorkspaceGate<T> {
         items = new Map();
         this.held.set(ev.workspace, items);
       }
-      items.set(ev.key, { item: itemOf(ev), initial: ev.initial });
+      items.set(ev.key, itemOf(ev));
     }
-    if (this.engaged.has(ev.workspace)) this.options.emit(ev);
+    if (this.engaged.has(ev.workspace)) {
+      this.options.emit(ev);
+      return;
+    }
+    let listed = this.listedBeforeEngaged.get(ev.workspace);
+    if (ev.type !== "deleted" && ev.initial) {
+      if (!listed) {
+        listed = new Set();
+        this.listedBeforeEngaged.set(ev.workspace, listed);
+      }
+      listed.add(ev.key);
+    } else {
+      listed?.delete(ev.key);
+      if (listed?.size === 0) this.listedBeforeEngaged.delete(ev.workspace);
+    }
   }
 
   /** An event of the APIBindings' watcher. */
@@ -136,6 +151,7 @@ export class WorkspaceGate<T> {
     this.closing = true;
     for (const ws of [...this.engaged.keys()]) this.disengage(ws);
     this.held.clear();
+    this.listedBeforeEngaged.clear();
     this.closed = true;
   }
 
@@ -170,14 +186,16 @@ export class WorkspaceGate<T> {
     }
     // A held object still part of an unfinished list stays `initial`: the store shows it, and the
     // owner reconciles it, with the rest of the list at its init-done rather than half-listed now.
-    for (const { item, initial } of this.held.get(ws)?.values() ?? []) {
-      const ev: ObjectEvent<T> = { ...item, type: "added", initial };
+    const listed = this.listedBeforeEngaged.get(ws);
+    this.listedBeforeEngaged.delete(ws);
+    for (const item of this.held.get(ws)?.values() ?? []) {
+      const ev: ObjectEvent<T> = { ...item, type: "added", initial: listed?.has(item.key) ?? false };
       this.options.emit(ev);
     }
   }
 
   private disengage(ws: string): void {
-    for (const { item } of this.held.get(ws)?.values() ?? []) {
+    for (const item of this.held.get(ws)?.values() ?? []) {
       const ev: ObjectEvent<T> = {
         ...item,
         type: "deleted",
