@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import {
   type Condition,
@@ -21,6 +20,7 @@ import {
   bindExport,
   bootstrapProvider,
   createWorkspace,
+  freePorts,
   type PermissionClaim,
 } from "@kcp-mesh/sdk/testing";
 import { down, up } from "./kcp.js";
@@ -102,18 +102,6 @@ const EXAMPLES = ALL_EXAMPLES.filter((e) => existsSync(join(root, "examples", e.
 
 const step = (msg: string) => console.log(`\x1b[1m==>\x1b[0m ${msg}`);
 
-/** A port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
-
 /**
  * The conversion webhook of a provider, kept in the state folder: its URL and CA are part of the
  * schema, so a new port or certificate on every run would publish a new schema every run.
@@ -124,7 +112,7 @@ async function webhookOf(ex: Example): Promise<Webhook> {
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Webhook;
   const tls = selfSignedCertificate({ hosts: ["127.0.0.1"] });
   const webhook: Webhook = {
-    port: await freePort(),
+    port: (await freePorts(1))[0]!,
     cert: join(dir, `${ex.name}-webhook.crt`),
     key: join(dir, `${ex.name}-webhook.key`),
   };
