@@ -79,4 +79,32 @@ describe("Informer", () => {
     route({ type: "init-done", endpoint: EP });
     expect(enqueued.sort()).toEqual(["a", "b"]);
   });
+
+  it("forgets the list state of an endpoint removed mid-list, reconciling what its list found gone", () => {
+    const { inf, enqueued, route } = setup();
+    route({ type: "endpoints", endpoints: [EP] });
+    route({ type: "init-start", endpoint: EP });
+    route(ev("added", "a", true));
+    route(ev("added", "b", true));
+    route({ type: "init-done", endpoint: EP });
+    enqueued.length = 0;
+    route({ type: "init-start", endpoint: EP });
+    route(ev("deleted", "b", true));
+    route(ev("modified", "c", false, "4"));
+    expect(enqueued).toEqual(["c"]);
+    // The shard goes away before its relist completes: its remaining objects are reported deleted
+    // (watch events), then the new endpoint set; no init-done will come for it.
+    route(ev("deleted", "a", false));
+    route(ev("deleted", "c", false));
+    route({ type: "endpoints", endpoints: [] });
+    expect(enqueued.sort()).toEqual(["a", "b", "c", "c"]);
+    expect(inf.store.list()).toEqual([]);
+    // A later list of a new endpoint with the same URL starts clean: "c" is reconciled at its init-done.
+    enqueued.length = 0;
+    route({ type: "endpoints", endpoints: [EP] });
+    route({ type: "init-start", endpoint: EP });
+    route(ev("added", "c", true, "5"));
+    route({ type: "init-done", endpoint: EP });
+    expect(enqueued).toEqual(["c"]);
+  });
 });

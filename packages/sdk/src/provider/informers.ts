@@ -90,6 +90,16 @@ export class Informer {
           this.owner.controller.enqueue(keyOf(item));
       }
       for (const key of gone) this.owner.controller.enqueue(key);
+    } else if (ev.type === "endpoints") {
+      // An endpoint removed in the middle of its (re)list never sends init-done: what its list
+      // found gone is reconciled now (the watcher will not report those objects again), and its
+      // per-list state goes.
+      for (const endpoint of new Set([...this.goneDuringList.keys(), ...this.reconciledDuringList.keys()])) {
+        if (ev.endpoints.includes(endpoint)) continue;
+        for (const key of this.goneDuringList.get(endpoint) ?? []) this.owner?.controller.enqueue(key);
+        this.goneDuringList.delete(endpoint);
+        this.reconciledDuringList.delete(endpoint);
+      }
     } else if (ev.type === "engaged" || ev.type === "terminating") {
       workspaces.engage(this, ev.workspace, ev.type === "engaged" ? "active" : "terminating");
     } else if (ev.type === "disengaged") {
