@@ -4,15 +4,18 @@
  * run had several rounds) and the SDK's ratio to the Go provider and to the write ceiling.
  *
  *   npx tsx --conditions=source bench/summary.ts bench/results/<file>.json [more.json ...]
+ *
+ * With `--pool`, files of the same size (W and N) make one table: their rounds are summarised
+ * together, as if one run had made them all (for sizes whose rounds were run one at a time).
  */
 import { readFileSync } from "node:fs";
-import type { Spread, Summary } from "./lib/report.js";
+import { type Figures, type Spread, type Summary, summariseRounds } from "./lib/report.js";
 
 interface Result extends Omit<Summary, "spread" | "ratios"> {
   spread?: Summary["spread"];
   ratios: Record<string, Record<string, Record<string, Spread | number>>>;
   sizes: { workspaces: number; objects: number };
-  rounds?: unknown[];
+  rounds?: { order: string; results: Record<string, Figures> }[];
   startedAt: string;
 }
 
@@ -50,13 +53,39 @@ const cell = (s: Spread | number | undefined, v: unknown, suffix = "") => {
   return v === undefined ? "-" : String(v);
 };
 
-const results = process.argv
-  .slice(2)
-  .map((file) => ({ file, r: JSON.parse(readFileSync(file, "utf8")) as Result }));
+const argv = process.argv.slice(2);
+const pool = argv.includes("--pool");
+const read = argv
+  .filter((a) => a !== "--pool")
+  .map((file) => ({
+    file: file.replace(/^.*bench\//, "bench/"),
+    r: JSON.parse(readFileSync(file, "utf8")) as Result,
+  }));
+const results = pool ? pooled(read) : read;
+
+/** One result per size, its rounds those of every file of that size. */
+function pooled(files: { file: string; r: Result }[]): { file: string; r: Result }[] {
+  const bySize = new Map<string, { file: string; r: Result }[]>();
+  for (const f of files) {
+    const key = `${f.r.sizes.workspaces}/${f.r.sizes.objects}`;
+    bySize.set(key, [...(bySize.get(key) ?? []), f]);
+  }
+  return [...bySize.values()].map((group) => {
+    const rounds = group.flatMap(({ file, r }) => {
+      if (!r.rounds) throw new Error(`${file} has no rounds to pool (written before --repeat)`);
+      return r.rounds;
+    });
+    return {
+      file: group.map((g) => g.file).join(" + "),
+      r: { ...group[0]!.r, ...summariseRounds(rounds.map((x) => x.results)), rounds },
+    };
+  });
+}
+
 for (const { file, r } of results) {
   const cols = COLUMNS.filter((c) => c in r.contenders);
   const out = [
-    `W=${r.sizes.workspaces}, N=${r.sizes.objects}: ${r.rounds?.length ?? 1} round(s), median (min-max); ${file.replace(/^.*bench\//, "bench/")}`,
+    `W=${r.sizes.workspaces}, N=${r.sizes.objects}: ${r.rounds?.length ?? 1} round(s), median (min-max); ${file}`,
     "",
     `| figure | ${cols.join(" | ")} | sdk vs go | sdk vs write-ceiling |`,
     `| --- | ${cols.map(() => "---").join(" | ")} | --- | --- |`,
