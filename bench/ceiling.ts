@@ -10,7 +10,7 @@
  * relist. Optional `--debug-addr 127.0.0.1:PORT` serves GET /memory.
  */
 import { KubeClient } from "@kcp-mesh/sdk";
-import { parseArgs, serveMemory } from "./lib/args.js";
+import { parseArgs, serveDebug } from "./lib/args.js";
 import { firstEndpointUrl } from "./lib/endpoint-url.js";
 import { runWildcardWatch } from "./lib/wildcard-watch.js";
 
@@ -27,7 +27,7 @@ if (!kubeconfig) {
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const debugAddr = args.get("debug-addr");
-if (debugAddr) await serveMemory(debugAddr);
+if (debugAddr) await serveDebug(debugAddr);
 
 const provider = KubeClient.fromKubeConfig({ path: kubeconfig });
 say("started");

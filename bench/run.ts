@@ -31,6 +31,7 @@ import {
   resetHighWaterMark,
   startContender,
 } from "./lib/proc.js";
+import { objectKey } from "./lib/reconcile-starts.js";
 import {
   type Figures,
   missingFigures,
@@ -390,7 +391,7 @@ async function steadyState(name: string, debug: string): Promise<Figures> {
         try {
           const gen = await bumpCounter(server, o.ws.id, o.name, counter);
           const answeredMs = epochMs();
-          const key = `${o.ws.id}/${NAMESPACE}/${o.name}`;
+          const key = objectKey(o.ws.id, NAMESPACE, o.name);
           const latency = await tracker.expect(key, gen, w0);
           latencies.push(latency);
           // The tracker times from w0 on the driver's monotonic clock: w0's wall time plus that.
@@ -431,7 +432,7 @@ async function burst(name: string): Promise<Figures> {
     const w0 = performance.now();
     const gen = await bumpCounter(server, o.ws.id, o.name, counterSeq++);
     waits.push(
-      tracker.expect(`${o.ws.id}/${NAMESPACE}/${o.name}`, gen, w0).then((l) => {
+      tracker.expect(objectKey(o.ws.id, NAMESPACE, o.name), gen, w0).then((l) => {
         latencies.push(l);
       }),
     );
@@ -548,11 +549,13 @@ async function churn(name: string, debug: string): Promise<Figures> {
     }>({ path: `/clusters/*${API}/${PLURAL}` });
     const want = new Map(
       fresh.items.map((o) => [
-        `${o.metadata.annotations["kcp.io/cluster"]}/${o.metadata.namespace}/${o.metadata.name}`,
+        objectKey(o.metadata.annotations["kcp.io/cluster"] ?? "", o.metadata.namespace, o.metadata.name),
         o.metadata.resourceVersion,
       ]),
     );
-    const got = new Map(cache.items.map((o) => [`${o.cluster}/${o.namespace}/${o.name}`, o.resourceVersion]));
+    const got = new Map(
+      cache.items.map((o) => [objectKey(o.cluster, o.namespace, o.name), o.resourceVersion]),
+    );
     const missing = [...want.keys()].filter((k) => !got.has(k)).length;
     const extra = [...got.keys()].filter((k) => !want.has(k)).length;
     const stale = [...want].filter(([k, rv]) => got.has(k) && got.get(k) !== rv).length;
@@ -595,7 +598,7 @@ async function forcedRelist(spec: ContenderSpec, proc: Contender): Promise<Figur
   if (spec.kind === "provider") {
     const o = env.setup.objects[0]!;
     const gen = await retry(() => bumpCounter(env.server, o.ws.id, o.name, counterSeq++), "probe write", 20);
-    await env.tracker.expect(`${o.ws.id}/${NAMESPACE}/${o.name}`, gen, readyAt);
+    await env.tracker.expect(objectKey(o.ws.id, NAMESPACE, o.name), gen, readyAt);
     await env.tracker.until(
       "all objects done after restart",
       () => env.tracker.done === env.tracker.size,

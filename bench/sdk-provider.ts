@@ -5,13 +5,12 @@
  *
  *   node --conditions=source --import tsx bench/sdk-provider.ts --kubeconfig <provider ws> --export <name>
  */
-import { createServer } from "node:http";
 import { createProvider, defineResource } from "@kcp-mesh/sdk";
 import { pino } from "pino";
 import { z } from "zod";
-import { parseArgs } from "./lib/args.js";
+import { parseArgs, serveDebug } from "./lib/args.js";
 import { PhaseProfiler } from "./lib/profiler.js";
-import { ReconcileStarts } from "./lib/reconcile-starts.js";
+import { objectKey, ReconcileStarts } from "./lib/reconcile-starts.js";
 
 const args = parseArgs(process.argv.slice(2));
 const kubeconfig = args.get("kubeconfig");
@@ -54,10 +53,7 @@ const starts = new ReconcileStarts();
 provider.reconcile(
   Thing,
   async (t, ctx) => {
-    starts.add(
-      `${ctx.workspace}/${t.metadata.namespace ?? ""}/${t.metadata.name}`,
-      t.metadata.generation ?? 0,
-    );
+    starts.add(objectKey(ctx.workspace, t.metadata.namespace, t.metadata.name), t.metadata.generation ?? 0);
     return {
       status: {
         observedGeneration: t.metadata.generation ?? 0,
@@ -73,35 +69,19 @@ provider.reconcile(
 const store = provider.store(Thing);
 const debugAddr = args.get("debug-addr");
 if (debugAddr) {
-  const [host, port] = debugAddr.split(":") as [string, string];
   const profiler = new PhaseProfiler();
-  const server = createServer(async (req, res) => {
-    res.setHeader("Content-Type", "application/json");
-    if (req.url?.startsWith("/profile/") && (await profiler.handle(req.url))) {
-      res.end("{}");
-    } else if (req.url?.startsWith("/memory")) {
-      if (!req.url.includes("gc=false")) (globalThis as { gc?: () => void }).gc?.();
-      const m = process.memoryUsage();
-      res.end(
-        JSON.stringify({ heapBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external }),
-      );
-    } else if (req.url?.startsWith("/reconciles")) {
-      res.end(JSON.stringify(starts));
-    } else if (req.url?.startsWith("/cache")) {
-      const items = store.list().map((i) => ({
+  await serveDebug(debugAddr, {
+    "/profile/": async (url) => ((await profiler.handle(url)) ? {} : undefined),
+    "/reconciles": () => starts,
+    "/cache": () => ({
+      items: store.list().map((i) => ({
         cluster: i.workspace,
         namespace: i.namespace ?? "",
         name: i.name,
         resourceVersion: i.resourceVersion,
-      }));
-      res.end(JSON.stringify({ items }));
-    } else {
-      res.statusCode = 404;
-      res.end();
-    }
+      })),
+    }),
   });
-  server.unref();
-  await new Promise<void>((resolve) => server.listen(Number(port), host, resolve));
 }
 
 for (const sig of ["SIGTERM", "SIGINT"] as const) {

@@ -12,9 +12,9 @@
  * Stdout: `started`, then `synced <n>` when the first list is parsed (its writes still run).
  */
 import { KubeApiError, KubeClient, type KubeObject } from "@kcp-mesh/sdk";
-import { parseArgs, serveMemory } from "./lib/args.js";
+import { parseArgs, serveDebug } from "./lib/args.js";
 import { firstEndpointUrl } from "./lib/endpoint-url.js";
-import { ReconcileStarts } from "./lib/reconcile-starts.js";
+import { objectKey, ReconcileStarts } from "./lib/reconcile-starts.js";
 import { runWildcardWatch } from "./lib/wildcard-watch.js";
 
 const args = parseArgs(process.argv.slice(2));
@@ -30,7 +30,7 @@ if (!kubeconfig) {
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const debugAddr = args.get("debug-addr");
 const starts = new ReconcileStarts();
-if (debugAddr) await serveMemory(debugAddr, starts);
+if (debugAddr) await serveDebug(debugAddr, { "/reconciles": () => starts });
 
 const provider = KubeClient.fromKubeConfig({ path: kubeconfig });
 say("started");
@@ -57,7 +57,7 @@ function offer(o: KubeObject): void {
   }
   const cluster = m.annotations?.["kcp.io/cluster"] ?? "";
   const ns = m.namespace ? `/namespaces/${m.namespace}` : "";
-  pending.set(`${cluster}/${m.namespace ?? ""}/${m.name}`, {
+  pending.set(objectKey(cluster, m.namespace, m.name), {
     path: `/clusters/${cluster}${api}${ns}/${plural}/${m.name}/status`,
     status: {
       observedGeneration: generation,
@@ -125,7 +125,7 @@ await runWildcardWatch({
   onEvent: (ev) => {
     if (ev.type === "DELETED") {
       const m = ev.object.metadata;
-      pending.delete(`${m.annotations?.["kcp.io/cluster"] ?? ""}/${m.namespace ?? ""}/${m.name}`);
+      pending.delete(objectKey(m.annotations?.["kcp.io/cluster"] ?? "", m.namespace, m.name));
     } else if (ev.type === "ADDED" || ev.type === "MODIFIED") {
       offer(ev.object);
     }

@@ -1,4 +1,3 @@
-import type { ReconcileStarts } from "./reconcile-starts.js";
 /** A tiny `--name value` / `--name=value` / `--flag` parser for the benchmark's scripts. */
 export function parseArgs(argv: string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -17,28 +16,37 @@ export function parseArgs(argv: string[]): Map<string, string> {
   return out;
 }
 
-/** Serves GET /memory (`{heapBytes}`) for the benchmark driver on `host:port`. */
-export async function serveMemory(address: string, reconciles?: ReconcileStarts): Promise<void> {
+/** A debug route: the JSON to answer with, or undefined for 404. */
+export type DebugRoute = (url: string) => unknown | Promise<unknown>;
+
+/**
+ * Serves the contender's debug endpoints for the benchmark driver on `host:port` (bench/README.md):
+ * `GET /memory` (`{heapBytes, heapTotalBytes, externalBytes}`, after a GC unless `?gc=false`), and
+ * any `routes` by path prefix (`/reconciles`, `/cache`, `/profile/`).
+ */
+export async function serveDebug(address: string, routes: Record<string, DebugRoute> = {}): Promise<void> {
   const { createServer } = await import("node:http");
+  const all: Record<string, DebugRoute> = { "/memory": memory, ...routes };
   const [host, port] = address.split(":") as [string, string];
-  const server = createServer((req, res) => {
-    if (req.method === "GET" && req.url?.startsWith("/memory")) {
-      if (!req.url.includes("gc=false")) (globalThis as { gc?: () => void }).gc?.();
-      const m = process.memoryUsage();
-      res.setHeader("Content-Type", "application/json");
-      res.end(
-        JSON.stringify({ heapBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external }),
-      );
+  const server = createServer(async (req, res) => {
+    const url = req.url ?? "";
+    const route =
+      req.method === "GET" ? Object.entries(all).find(([prefix]) => url.startsWith(prefix)) : undefined;
+    const body = await route?.[1](url);
+    if (body === undefined) {
+      res.statusCode = 404;
+      res.end();
       return;
     }
-    if (req.method === "GET" && reconciles && req.url?.startsWith("/reconciles")) {
-      res.setHeader("Content-Type", "application/json");
-      res.end(JSON.stringify(reconciles));
-      return;
-    }
-    res.statusCode = 404;
-    res.end();
+    res.setHeader("Content-Type", "application/json");
+    res.end(JSON.stringify(body));
   });
   server.unref();
   await new Promise<void>((resolve) => server.listen(Number(port), host, resolve));
+}
+
+function memory(url: string) {
+  if (!url.includes("gc=false")) (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { heapBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external };
 }

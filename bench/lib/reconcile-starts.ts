@@ -1,6 +1,16 @@
 import type { ReconcileStart } from "./latency-stages.js";
 
 /**
+ * An object's key as the driver's tracker and every contender's `GET /reconciles` write it, so the
+ * latency split can match a handler's start to the driver's write: `workspace/namespace/name`.
+ */
+export const objectKey = (
+  workspace: string,
+  namespace: string | undefined,
+  name: string | undefined,
+): string => `${workspace}/${namespace ?? ""}/${name ?? ""}`;
+
+/**
  * When a contender's handler (or, for the write ceiling, its write) started per object generation,
  * the last `capacity` of them, served on `GET /reconciles` (bench/README.md).
  */

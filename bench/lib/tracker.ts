@@ -1,4 +1,5 @@
 import { CLUSTER_ANNOTATION, type KubeClient, type KubeObject } from "@kcp-mesh/sdk";
+import { objectKey } from "./reconcile-starts.js";
 import { runWildcardWatch } from "./wildcard-watch.js";
 
 /** What the driver keeps of each object: enough to tell whether its status is written. */
@@ -19,7 +20,7 @@ interface Waiter {
 }
 
 export const keyOf = (o: KubeObject) =>
-  `${o.metadata.annotations?.[CLUSTER_ANNOTATION] ?? "?"}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+  objectKey(o.metadata.annotations?.[CLUSTER_ANNOTATION] ?? "?", o.metadata.namespace, o.metadata.name);
 
 /**
  * The driver's view of every object, through its own wildcard watch of the virtual workspace
