@@ -2,11 +2,10 @@ import type { Logger } from "pino";
 import type { Subscription } from "rxjs";
 import type { Infer } from "../api/infer.js";
 import type { AnyResource } from "../api/resource.js";
-import { LeaderElector } from "../controller/leader-election.js";
-import { startHealthServer } from "../observability/health-server.js";
+import type { LeaderElector } from "../controller/leader-election.js";
 import { createLogger, withRedaction } from "../observability/logger.js";
 import { RuntimeMetrics } from "../observability/metrics.js";
-import { Engagement, type WatchSource } from "../runtime/engagement.js";
+import type { Engagement } from "../runtime/engagement.js";
 import type { ObjectRef } from "../runtime/item.js";
 import type { Store } from "../runtime/store.js";
 import type { WatchTarget } from "../runtime/target.js";
@@ -17,6 +16,7 @@ import { KubeClient } from "../transport/kube-client.js";
 import { collectCacheGauges } from "./cache-gauges.js";
 import { type Informer, Informers, type Registration } from "./informers.js";
 import type { ProviderOptions, ReconcileHandler, ReconcileOptions, StopResult } from "./provider-options.js";
+import { createEngagement, leaderElector, serveHealth } from "./provider-start.js";
 import { createRegistration } from "./registration.js";
 import { resourceTarget } from "./resource-target.js";
 import { checkProviderSetup, ProviderStartError } from "./startup-checks.js";
@@ -196,13 +196,6 @@ export class Provider {
     return c;
   }
 
-  private watchSource(): WatchSource {
-    const url = this.options.virtualWorkspaceUrl;
-    return url !== undefined
-      ? { client: this.client, url }
-      : { client: this.client, exportName: this.options.export };
-  }
-
   /**
    * Connects and starts reconciling: waits for leadership when enabled, opens the watches, starts
    * the workers and (when configured) the metrics/health server. Resolves once running; caches
@@ -232,25 +225,20 @@ export class Provider {
 
   private async startUp(): Promise<void> {
     this.setNotReady("checking credentials and export", "starting");
-    const port =
-      this.options.metricsPort ?? (process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined);
-    if (port !== undefined) {
-      this.health = await startHealthServer({
-        port,
-        ...(this.options.metricsHost && { host: this.options.metricsHost }),
-        registry: this.metrics.registry,
-        readiness: {
-          setup: () => this.notReadyReason,
-          "caches-synced": () => (this.synced ? undefined : "caches not synced yet"),
-          leader: () =>
-            !this.elector || this.elector.isLeader ? undefined : "waiting for leadership (standby replica)",
-          ...(this.options.sharding && {
-            sharding: () => this.ownership?.notReady() ?? "sharding: not started yet",
-          }),
-        },
-      });
-      this.log.info({ port: this.health.port }, "serving /metrics, /healthz, /readyz");
-    }
+    this.health = await serveHealth(
+      this.options,
+      this.metrics,
+      {
+        setup: () => this.notReadyReason,
+        "caches-synced": () => (this.synced ? undefined : "caches not synced yet"),
+        leader: () =>
+          !this.elector || this.elector.isLeader ? undefined : "waiting for leadership (standby replica)",
+        ...(this.options.sharding && {
+          sharding: () => this.ownership?.notReady() ?? "sharding: not started yet",
+        }),
+      },
+      this.log,
+    );
     if (this.options.handleSignals !== false) {
       process.on("SIGTERM", this.signalHandler);
       process.on("SIGINT", this.signalHandler);
@@ -274,15 +262,7 @@ export class Provider {
       this.setNotReady(undefined);
     }
     if (this.options.leaderElection) {
-      const le = this.options.leaderElection === true ? {} : this.options.leaderElection;
-      this.elector = new LeaderElector({
-        client: this.client,
-        name: le.leaseName ?? `${this.options.export}-provider`,
-        ...(le.namespace && { namespace: le.namespace }),
-        ...(le.identity && { identity: le.identity }),
-        logger: this.log,
-      });
-      this.log.info({ identity: this.elector.identity }, "waiting for leadership");
+      this.elector = leaderElector(this.options.leaderElection, this.options.export, this.client, this.log);
       await this.elector.run(() => {
         this.log.error("leadership lost: stopping so that only the leader writes");
         void this.stop();
@@ -315,16 +295,7 @@ export class Provider {
 
   /** One engagement for every resource and related watch: one slice watch, one binding watch per endpoint. */
   private startWatching(): void {
-    const engagement = new Engagement({
-      source: this.watchSource(),
-      logger: this.log,
-      stats: this.stats,
-      ...(this.options.virtualWorkspaceUrl !== undefined && { bindings: true }),
-      ...(this.options.watch?.timeoutSeconds !== undefined && {
-        timeoutSeconds: this.options.watch.timeoutSeconds,
-      }),
-      ...(this.options.watch?.pageSize !== undefined && { pageSize: this.options.watch.pageSize }),
-    });
+    const engagement = createEngagement(this.options, this.client, this.stats, this.log);
     for (const inf of this.informers.all()) {
       engagement.add(inf.target, (ev) => inf.route(ev, this.workspaces));
     }
