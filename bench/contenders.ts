@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -128,9 +127,7 @@ export const CONTENDERS: ContenderSpec[] = [
     name: "sdk",
     kind: "provider",
     description: "this SDK's provider runtime (bench/sdk-provider.ts)",
-    // The SDK runtime is being written; this contender runs as soon as bench/sdk-provider.ts exists.
-    unavailable: () =>
-      existsSync(bench("sdk-provider.ts")) ? undefined : "bench/sdk-provider.ts does not exist yet",
+    unavailable: () => undefined,
     command: (a) => tsCommand("sdk-provider.ts", protocolFlags(a)),
   },
 ];

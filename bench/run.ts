@@ -60,9 +60,30 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs(process.argv.slice(2), [
+  "smoke",
+  "workspaces",
+  "objects",
+  "contenders",
+  "repeat",
+  "setup-concurrency",
+  "provider-concurrency",
+  "steady-objects",
+  "steady-rate",
+  "steady-seconds",
+  "burst-objects",
+  "churn-rate",
+  "churn-seconds",
+  "sync-timeout",
+  "no-relist",
+  "out",
+]);
 const smoke = args.has("smoke");
-const num = (name: string, env: string, dflt: number) => Number(args.get(name) ?? process.env[env] ?? dflt);
+const num = (name: string, env: string, dflt: number) => {
+  const v = Number(args.get(name) ?? process.env[env] ?? dflt);
+  if (!Number.isFinite(v)) throw new Error(`--${name} (or ${env}) must be a number`);
+  return v;
+};
 const W = num("workspaces", "BENCH_W", smoke ? 3 : 100);
 const N = num("objects", "BENCH_N", smoke ? 60 : 10_000);
 const opts = {

@@ -35,7 +35,16 @@ import { memoryOfTree } from "./lib/proc.js";
 import { runWildcardWatch } from "./lib/wildcard-watch.js";
 import { API, createWorkload, EXPORT, PLURAL, progress } from "./lib/workload.js";
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs(process.argv.slice(2), [
+  "workspaces",
+  "objects",
+  "replicas",
+  "window",
+  "replica",
+  "kubeconfig",
+  "group",
+  "metrics-port",
+]);
 
 /** One sharded replica: writes what the bench's other providers write, and serves /metrics. */
 async function replica(): Promise<void> {

@@ -1,5 +1,8 @@
-/** A tiny `--name value` / `--name=value` / `--flag` parser for the benchmark's scripts. */
-export function parseArgs(argv: string[]): Map<string, string> {
+/**
+ * A tiny `--name value` / `--name=value` / `--flag` parser for the benchmark's scripts. With
+ * `known`, a flag not in it is an error (a misspelt size must not run the default size for an hour).
+ */
+export function parseArgs(argv: string[], known?: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -12,6 +15,12 @@ export function parseArgs(argv: string[]): Map<string, string> {
     } else {
       out.set(a.slice(2), "true");
     }
+  }
+  const unknown = known ? [...out.keys()].filter((k) => !known.includes(k)) : [];
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown flag ${unknown.map((k) => `--${k}`).join(", ")}; known: ${known!.map((k) => `--${k}`).join(" ")}`,
+    );
   }
   return out;
 }
