@@ -36,6 +36,13 @@ function setup() {
   return { inf, enqueued, route: (e: Parameters<Informer["route"]>[0]) => inf.route(e, states) };
 }
 
+/** A complete list of the endpoint with these objects. */
+function listed(route: ReturnType<typeof setup>["route"], ...names: string[]) {
+  route({ type: "init-start", endpoint: EP });
+  for (const name of names) route(ev("added", name, true));
+  route({ type: "init-done", endpoint: EP });
+}
+
 describe("Informer", () => {
   it("reconciles a list's objects once, from the store, when the list is in", () => {
     const { inf, enqueued, route } = setup();
@@ -67,10 +74,7 @@ describe("Informer", () => {
 
   it("reconciles, after a relist, the objects that vanished during it (so their state is forgotten)", () => {
     const { enqueued, route } = setup();
-    route({ type: "init-start", endpoint: EP });
-    route(ev("added", "a", true));
-    route(ev("added", "b", true));
-    route({ type: "init-done", endpoint: EP });
+    listed(route, "a", "b");
     enqueued.length = 0;
     route({ type: "init-start", endpoint: EP });
     route(ev("modified", "a", true, "3"));
@@ -83,10 +87,7 @@ describe("Informer", () => {
   it("forgets the list state of an endpoint removed mid-list, reconciling what its list found gone", () => {
     const { inf, enqueued, route } = setup();
     route({ type: "endpoints", endpoints: [EP] });
-    route({ type: "init-start", endpoint: EP });
-    route(ev("added", "a", true));
-    route(ev("added", "b", true));
-    route({ type: "init-done", endpoint: EP });
+    listed(route, "a", "b");
     enqueued.length = 0;
     route({ type: "init-start", endpoint: EP });
     route(ev("deleted", "b", true));
