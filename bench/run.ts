@@ -41,6 +41,7 @@ import {
   summariseRounds,
 } from "./lib/report.js";
 import { StatusTracker } from "./lib/tracker.js";
+import { wallClockAnchor } from "./lib/wall-clock.js";
 import {
   API,
   bumpCounter,
@@ -392,7 +393,9 @@ async function steadyState(name: string, debug: string): Promise<Figures> {
   const total = Math.round(opts.steadyRate * opts.steadySeconds);
   const latencies: number[] = [];
   const samples: SteadySample[] = [];
-  const epochMs = () => performance.timeOrigin + performance.now();
+  // Taken per phase: the driver lives for an hour or more (bench/lib/wall-clock.ts).
+  const anchor = wallClockAnchor();
+  const epochMs = () => anchor + performance.now();
   const pending: Promise<void>[] = [];
   let writeErrors = 0;
   const t0 = performance.now();
@@ -408,7 +411,7 @@ async function steadyState(name: string, debug: string): Promise<Figures> {
     pending.push(
       (async () => {
         const w0 = performance.now();
-        const w0Epoch = performance.timeOrigin + w0;
+        const w0Epoch = anchor + w0;
         try {
           const gen = await bumpCounter(server, o.ws.id, o.name, counter);
           const answeredMs = epochMs();

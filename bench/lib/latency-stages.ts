@@ -1,8 +1,9 @@
 /**
  * Splits steady-state latencies at the moment the provider's handler started for the written
  * generation, with the reconcile starts a contender serves on `GET /reconciles`. Every time is
- * wall-clock milliseconds since the epoch (`performance.timeOrigin + performance.now()` in Node,
- * `time.Now()` in Go): driver and contender run on one machine and read one clock.
+ * wall-clock milliseconds since the epoch (`performance.now()` from `wallClockAnchor()` in the
+ * driver and the TypeScript contenders, `time.Now()` in Go): driver and contender run on one
+ * machine and read one clock.
  */
 
 /** One steady-state update as the driver saw it. */

@@ -1,4 +1,5 @@
 import type { ReconcileStart } from "./latency-stages.js";
+import { wallClockAnchor } from "./wall-clock.js";
 
 /**
  * An object's key as the driver's tracker and every contender's `GET /reconciles` write it, so the
@@ -20,8 +21,11 @@ export class ReconcileStarts {
 
   constructor(private readonly capacity = 20_000) {}
 
+  /** The wall clock at construction (bench/lib/wall-clock.ts); a contender lives a few minutes. */
+  private readonly anchor = wallClockAnchor();
+
   add(key: string, generation: number): void {
-    const start = { key, generation, atMs: performance.timeOrigin + performance.now() };
+    const start = { key, generation, atMs: this.anchor + performance.now() };
     if (this.ring.length < this.capacity) this.ring.push(start);
     else this.ring[this.next++ % this.capacity] = start;
   }
